@@ -1,0 +1,371 @@
+"""Wire copy into articles.
+
+`parse_wire_copy` is a plain function from text to a `WireDocument`; `import_paths`
+walks files and folders, importing each document in its own transaction so that one
+bad file is reported and the rest still import. The management command is a thin
+wrapper around `import_paths`.
+
+A wire document looks like this (paragraphs separated by blank lines):
+
+    Headline on one line
+
+    Summary (standfirst).
+
+    ERBIL (Kurdistan 24) – First paragraph, often repeating the summary.
+
+    Body paragraphs ...
+
+    Editing by Laurie Mylroie
+
+An optional sidecar `<name>.json` next to `<name>.txt` says what the text does not:
+{"published_at": "2020-03-09T12:00:00+03:00", "tags": ["ISIS"], "status": "published",
+ "bylines": ["Reporter Name"], "slug": "..."}.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from .models import Article, ArticleByline, Byline, Editor, Region, Tag
+
+MAX_HEADLINE_LENGTH = 300
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+# "ERBIL (Kurdistan 24) – text": the city in capitals, the source in brackets, a dash.
+DATELINE_RE = re.compile(
+    r"^(?P<city>[A-Z][A-Z'’.\- ]*[A-Z.])\s*\((?P<source>[^()\n]{1,100})\)\s*[–—-]+\s*(?P<text>.+)$",
+    re.DOTALL,
+)
+EDITING_RE = re.compile(r"^(?:Editing|Edited) by\s+(?P<names>.+?)\.?$", re.IGNORECASE)
+
+
+class WireCopyError(ValueError):
+    """The document cannot be read as wire copy; the message says why."""
+
+
+@dataclass
+class WireDocument:
+    headline: str
+    summary: str
+    dateline_city: str
+    source: str
+    body_paragraphs: list[str]
+    editors: list[str] = field(default_factory=list)
+
+    @property
+    def body(self):
+        return "\n\n".join(self.body_paragraphs)
+
+
+def _normalise(text):
+    return " ".join(text.split())
+
+
+def decode_wire_bytes(data):
+    if b"\x00" in data:
+        raise WireCopyError("binary file (contains NUL bytes), not wire copy text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WireCopyError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+
+
+def split_paragraphs(text):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = re.split(r"\n\s*\n", text)
+    return [p.strip() for p in paragraphs if p.strip()]
+
+
+def split_names(names):
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_wire_copy(text):
+    """Parse one wire document. Raises WireCopyError with a reason for malformed input."""
+    if any(ord(ch) < 32 and ch not in "\n\r\t\f" for ch in text):
+        raise WireCopyError("contains control characters; not wire copy text")
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise WireCopyError("empty document")
+
+    first, *rest = paragraphs
+    headline_lines = first.split("\n")
+    headline = headline_lines[0].strip()
+    if len(headline) > MAX_HEADLINE_LENGTH:
+        raise WireCopyError(
+            f"first line is {len(headline)} characters; a headline is at most {MAX_HEADLINE_LENGTH}"
+        )
+    if len(headline_lines) > 1:
+        # Headline and summary separated by a single line break.
+        rest.insert(0, "\n".join(headline_lines[1:]).strip())
+    if not rest:
+        raise WireCopyError("only a headline: no summary, dateline or body")
+
+    dateline_index = next(
+        (i for i, paragraph in enumerate(rest) if DATELINE_RE.match(paragraph)), None
+    )
+    if dateline_index is None:
+        raise WireCopyError("no dateline paragraph of the form 'CITY (Source) – text'")
+    if dateline_index > 1:
+        raise WireCopyError(
+            "the dateline paragraph must follow the headline and summary, "
+            f"but paragraph {dateline_index + 2} is the first dateline"
+        )
+    summary = rest[0] if dateline_index == 1 else ""
+    match = DATELINE_RE.match(rest[dateline_index])
+    lead = match["text"].strip()
+    body_paragraphs = rest[dateline_index + 1 :]
+    if not summary or _normalise(lead) != _normalise(summary):
+        body_paragraphs.insert(0, lead)
+    if not summary:
+        summary = lead
+
+    editors = []
+    if body_paragraphs:
+        last_lines = body_paragraphs[-1].split("\n")
+        editing = EDITING_RE.match(last_lines[-1].strip())
+        if editing:
+            editors = split_names(editing["names"])
+            remainder = "\n".join(last_lines[:-1]).strip()
+            if remainder:
+                body_paragraphs[-1] = remainder
+            else:
+                body_paragraphs.pop()
+
+    return WireDocument(
+        headline=headline,
+        summary=summary,
+        dateline_city=_normalise(match["city"]),
+        source=_normalise(match["source"]),
+        body_paragraphs=[p.rstrip() for p in body_paragraphs],
+        editors=editors,
+    )
+
+
+class PlaceMatcher:
+    """Finds gazetteer places named in text, by name or alternative spelling.
+
+    Built once per import run: one compiled pattern, longest names first so that
+    "Qarachugh Mountain" wins over "Qarachugh". Where a name belongs to several
+    places (Erbil the city and the governorate), the most specific place wins."""
+
+    def __init__(self, regions):
+        self.places_by_name = {}
+        for region in regions:
+            for name in region.all_names:
+                key = name.casefold()
+                current = self.places_by_name.get(key)
+                if current is None or region.depth > current.depth:
+                    self.places_by_name[key] = region
+        names = sorted(self.places_by_name, key=len, reverse=True)
+        self.pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.I)
+            if names
+            else None
+        )
+
+    @classmethod
+    def from_gazetteer(cls):
+        return cls(Region.objects.all())
+
+    def lookup(self, name):
+        return self.places_by_name.get(_normalise(name).casefold())
+
+    def find(self, text):
+        if self.pattern is None:
+            return []
+        found = {}
+        for match in self.pattern.finditer(text):
+            region = self.places_by_name[match.group(1).casefold()]
+            found.setdefault(region.pk, region)
+        return list(found.values())
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    outcome: str  # "imported", "updated", "unchanged" or "failed"
+    article: Article | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportSummary:
+    """Counts per outcome, and the failures; not every result, so that memory stays
+    flat however many files a run imports."""
+
+    counts: Counter = field(default_factory=Counter)
+    failures: list[ImportResult] = field(default_factory=list)
+
+    def add(self, result):
+        self.counts[result.outcome] += 1
+        if result.outcome == "failed":
+            self.failures.append(result)
+
+    def count(self, outcome):
+        return self.counts[outcome]
+
+    def __str__(self):
+        return ", ".join(
+            f"{self.count(outcome)} {outcome}"
+            for outcome in ("imported", "updated", "unchanged", "failed")
+        )
+
+
+def read_metadata(path):
+    sidecar = path.with_suffix(".json")
+    if not sidecar.exists():
+        return {}, b""
+    raw = sidecar.read_bytes()
+    try:
+        metadata = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise WireCopyError(f"metadata {sidecar.name} is not valid JSON: {error}") from None
+    if not isinstance(metadata, dict):
+        raise WireCopyError(f"metadata {sidecar.name} must be a JSON object")
+    return metadata, raw
+
+
+def parse_published_at(value):
+    if value is None:
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None and isinstance(value, str):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            parsed = datetime.datetime.combine(day, datetime.time(12, 0))
+    if parsed is None:
+        raise WireCopyError(f"published_at {value!r} is not an ISO 8601 date or time")
+    if timezone.is_naive(parsed):
+        # Wire copy without an offset is in the newsroom's time.
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def unique_slug(model, base, exclude_pk=None):
+    base = (base or "article")[:280].strip("-") or "article"
+    candidate, n = base, 1
+    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while existing.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def get_or_create_by_name(model, name, **defaults):
+    slug = slugify(name)[:200] or "unnamed"
+    obj, _ = model.objects.get_or_create(slug=slug, defaults={"name": name, **defaults})
+    return obj
+
+
+def _validate_metadata(metadata):
+    tags = metadata.get("tags", [])
+    bylines = metadata.get("bylines", [])
+    for key, value in (("tags", tags), ("bylines", bylines)):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise WireCopyError(f"metadata '{key}' must be a list of names")
+    status = metadata.get("status")
+    if status is not None and status not in Article.Status.values:
+        raise WireCopyError(
+            f"metadata status {status!r} is not one of {', '.join(Article.Status.values)}"
+        )
+    return tags, bylines, status
+
+
+def import_wire_file(path, matcher):
+    """Import one document; returns an ImportResult and never raises for bad input."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise WireCopyError(f"larger than {MAX_FILE_BYTES // 1024} KiB; not a wire story")
+        data = path.read_bytes()
+        metadata, metadata_raw = read_metadata(path)
+        document = parse_wire_copy(decode_wire_bytes(data))
+        tags, extra_bylines, status = _validate_metadata(metadata)
+        published_at = parse_published_at(metadata.get("published_at"))
+    except WireCopyError as error:
+        return ImportResult(path, "failed", reason=str(error))
+    except OSError as error:
+        return ImportResult(path, "failed", reason=f"cannot read: {error.strerror or error}")
+
+    key = str(metadata.get("key") or path.stem)[:200]
+    checksum = hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
+    existing = Article.objects.filter(import_key=key).first()
+    if existing is not None and existing.import_checksum == checksum:
+        return ImportResult(path, "unchanged", article=existing)
+
+    warnings = []
+    dateline = matcher.lookup(document.dateline_city)
+    if dateline is None:
+        warnings.append(f"dateline {document.dateline_city!r} is not in the gazetteer")
+    regions = matcher.find("\n".join([document.headline, document.summary, document.body]))
+
+    if status is None:
+        status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return ImportResult(path, "failed", reason="status 'published' needs a published_at")
+
+    with transaction.atomic():
+        article = existing or Article(import_key=key)
+        article.headline = document.headline
+        article.summary = document.summary
+        article.body = document.body
+        article.source = document.source
+        article.dateline = dateline
+        article.status = status
+        article.published_at = published_at
+        article.import_checksum = checksum
+        article.slug = unique_slug(
+            Article, metadata.get("slug") or slugify(document.headline), exclude_pk=article.pk
+        )
+        article.save()
+
+        article.regions.set(regions)
+        article.tags.set([get_or_create_by_name(Tag, name.strip()) for name in tags])
+        article.editors.set([get_or_create_by_name(Editor, name) for name in document.editors])
+        credits = [get_or_create_by_name(Byline, name.strip()) for name in extra_bylines]
+        credits.append(get_or_create_by_name(Byline, document.source, kind=Byline.Kind.AGENCY))
+        ArticleByline.objects.filter(article=article).delete()
+        ArticleByline.objects.bulk_create(
+            ArticleByline(article=article, byline=byline, position=position)
+            for position, byline in enumerate(dict.fromkeys(credits))
+        )
+
+    outcome = "updated" if existing else "imported"
+    return ImportResult(path, outcome, article=article, warnings=warnings)
+
+
+def iter_wire_files(paths):
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+        else:
+            yield path
+
+
+def import_paths(paths, on_result=None):
+    """Import every `.txt` document under the given files and folders."""
+    matcher = PlaceMatcher.from_gazetteer()
+    summary = ImportSummary()
+    for path in iter_wire_files(paths):
+        result = import_wire_file(path, matcher)
+        summary.add(result)
+        if on_result:
+            on_result(result)
+    return summary

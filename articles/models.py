@@ -1,0 +1,362 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Concat, Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .rendering import render_markdown
+
+
+class Region(models.Model):
+    """A place in the gazetteer. The tree is stored as a materialised path so that
+    "this region and every place inside it" is one indexed prefix lookup."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+        GOVERNORATE = "governorate", "Governorate"
+        DISTRICT = "district", "District"
+        CITY = "city", "City"
+        LANDMARK = "landmark", "Landmark"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    alternative_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings that find this place in text, e.g. Sulaymaniyah for Sulaimani.",
+    )
+    # "iraq/kurdistan-region/erbil/": maintained by save(), never edited by hand. On
+    # PostgreSQL db_index also makes a varchar_pattern_ops index, so prefix lookups use it.
+    path = models.CharField(max_length=1000, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving or renaming a place moves everything inside it.
+                Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - old_path.count("/") + 1),
+                )
+
+    def get_absolute_url(self):
+        return reverse("region-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # The stored path still names this place's old position in the tree.
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": "A place cannot lie inside itself."})
+
+    def compute_path(self):
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.slug}/"
+
+    def ancestors(self):
+        """This place's ancestors, outermost first, in one query."""
+        parts = self.path.strip("/").split("/")[:-1]
+        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return Region.objects.filter(path__in=prefixes).order_by("depth")
+
+    def subtree(self):
+        return Region.objects.filter(path__startswith=self.path)
+
+    @property
+    def all_names(self):
+        return [self.name, *self.alternative_names]
+
+
+class InUseQuerySet(models.QuerySet):
+    """Tags and bylines the public may know of: those on at least one public article.
+    A tag or byline used only by unpublished work is a 404 and never counted."""
+
+    article_relation = None
+
+    def in_use(self):
+        return self.filter(
+            Exists(Article.objects.published().filter(**{self.article_relation: OuterRef("pk")}))
+        )
+
+
+class BylineQuerySet(InUseQuerySet):
+    article_relation = "bylines"
+
+
+class TagQuerySet(InUseQuerySet):
+    article_relation = "tags"
+
+
+class Byline(models.Model):
+    """A credited writer: a reporter, or an organisation such as a news agency."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        STAFF = "staff", "Staff"
+        AGENCY = "agency", "Agency"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    bio = models.TextField(blank=True)
+
+    objects = BylineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("byline-detail", kwargs={"slug": self.slug})
+
+
+class Editor(models.Model):
+    """A credited editor ("Editing by ..."), optionally a staff account."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="editor_credit",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tag-detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and due. The one place this rule lives."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_credits(self):
+        """Everything a list shows per row, fetched in a constant number of queries."""
+        return self.select_related("dateline").prefetch_related(
+            models.Prefetch(
+                "article_bylines",
+                queryset=ArticleByline.objects.select_related("byline").order_by("position"),
+            ),
+            "regions",
+            "tags",
+        )
+
+    def in_region(self, region):
+        """Articles about this region or any place inside it."""
+        return self.filter(
+            Exists(
+                Article.regions.through.objects.filter(
+                    article_id=OuterRef("pk"), region__path__startswith=region.path
+                )
+            )
+        )
+
+    def with_tag(self, tag):
+        return self.filter(
+            Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag=tag))
+        )
+
+    def by(self, byline):
+        return self.filter(
+            Exists(ArticleByline.objects.filter(article_id=OuterRef("pk"), byline=byline))
+        )
+
+    def published_between(self, start, end):
+        """Published in [start, end): aware datetimes, so the published_at index is used."""
+        return self.filter(published_at__gte=start, published_at__lt=end)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    summary = models.TextField(blank=True, help_text="The standfirst shown under the headline.")
+    body = models.TextField(
+        blank=True, help_text="Plain paragraphs separated by blank lines; basic Markdown."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    dateline = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="datelined_articles",
+        help_text="Where the story was filed.",
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Who supplied the story, e.g. Kurdistan 24."
+    )
+    regions = models.ManyToManyField(Region, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    bylines = models.ManyToManyField(
+        Byline, through="ArticleByline", blank=True, related_name="articles"
+    )
+    editors = models.ManyToManyField(Editor, blank=True, related_name="articles")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="A future time schedules the article."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Wire-copy provenance: a stable key per imported document and what it last said.
+    import_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, editable=False
+    )
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # Filled by a database trigger on PostgreSQL (migration 0003); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, unpublish and withdraw articles"),
+        ]
+        indexes = [
+            # The public lists: published articles, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="article_published_idx",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["status", "-published_at"], name="article_status_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.headline)[:300]
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at) if self.published_at else None
+        if local is None:
+            return None
+        return reverse(
+            "article-detail",
+            kwargs={
+                "year": f"{local.year:04d}",
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def ordered_bylines(self):
+        return [ab.byline for ab in self.article_bylines.all()]
+
+    def related(self, limit=5):
+        """Published articles sharing the most tags and regions with this one."""
+        region_ids = [r.pk for r in self.regions.all()]
+        tag_ids = [t.pk for t in self.tags.all()]
+        if not region_ids and not tag_ids:
+            return Article.objects.none()
+        shared_regions = Article.regions.through.objects.filter(
+            article_id=OuterRef("pk"), region_id__in=region_ids
+        )
+        shared_tags = Article.tags.through.objects.filter(
+            article_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+
+        def count_of(subquery):
+            return Coalesce(
+                models.Subquery(
+                    subquery.order_by()
+                    .values("article_id")
+                    .annotate(n=models.Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+
+        return (
+            Article.objects.published()
+            .exclude(pk=self.pk)
+            .filter(Exists(shared_regions) | Exists(shared_tags))
+            .annotate(shared=count_of(shared_regions) + count_of(shared_tags))
+            .order_by("-shared", "-published_at")[:limit]
+        )
+
+
+class ArticleByline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_bylines")
+    byline = models.ForeignKey(Byline, on_delete=models.PROTECT, related_name="article_bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "byline"], name="unique_byline_per_article")
+        ]
+
+    def __str__(self):
+        return f"{self.byline} on {self.article}"

@@ -1,0 +1,48 @@
+"""Full-text search over articles.
+
+On PostgreSQL: the trigger-maintained `search_vector` (GIN-indexed) matched with a
+websearch query ("quoted phrases", -exclusions, or) and ordered by SearchRank.
+On SQLite: every word and quoted phrase must appear in the headline, summary or body,
+and -words must not; ordered newest first.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+TERM_RE = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+
+
+def search_terms(query):
+    """Split a query into (text, excluded) pairs, websearch style."""
+    terms = []
+    for match in TERM_RE.finditer(query):
+        if match.group(2) is not None:
+            terms.append((match.group(2).strip(), bool(match.group(1))))
+        else:
+            word = match.group(4).strip('"')
+            if word.lower() == "or" or not word:
+                continue
+            terms.append((word, bool(match.group(3))))
+    return [(text, excluded) for text, excluded in terms if text]
+
+
+def search_articles(queryset, query):
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return queryset
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.filter(search_vector=search_query)
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    for text, excluded in search_terms(query):
+        matches = Q(headline__icontains=text) | Q(summary__icontains=text) | Q(body__icontains=text)
+        queryset = queryset.exclude(matches) if excluded else queryset.filter(matches)
+    return queryset

@@ -1,0 +1,29 @@
+import pytest
+from django.test import Client
+
+from articles.roles import EDITOR, REPORTER
+from tests.factories import make_staff
+
+
+@pytest.fixture
+def reporter(db):
+    return make_staff("reporter", REPORTER)
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("editor", EDITOR)
+
+
+@pytest.fixture
+def reporter_client(reporter):
+    client = Client()
+    client.force_login(reporter)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
