@@ -1,0 +1,120 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article, Byline, Region, Tag
+from tests.factories import at, make_article, make_byline, region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gazetteer_has_the_plain_slugs_the_site_links_to():
+    slugs = set(Region.objects.values_list("slug", flat=True))
+    assert {"iraq", "kurdistan-region", "erbil", "duhok", "nineveh", "salahuddin"} <= slugs
+    assert {"makhmour", "kirkuk", "sulaimani", "halabja", "qarachugh-mountain"} <= slugs
+
+
+def test_region_path_follows_the_tree():
+    assert region("erbil").path == "iraq/kurdistan-region/erbil/"
+    assert region("qarachugh-mountain").path == "iraq/nineveh/makhmour/qarachugh-mountain/"
+    assert region("erbil").depth == 2
+
+
+def test_region_ancestors_are_outermost_first():
+    names = [r.slug for r in region("erbil-city").ancestors()]
+    assert names == ["iraq", "kurdistan-region", "erbil"]
+
+
+def test_moving_a_region_moves_every_place_inside_it():
+    makhmour = region("makhmour")
+    makhmour.parent = region("erbil")
+    makhmour.save()
+    assert region("qarachugh-mountain").path == (
+        "iraq/kurdistan-region/erbil/makhmour/qarachugh-mountain/"
+    )
+    assert region("qarachugh-mountain").depth == 4
+
+
+def test_a_region_cannot_be_moved_inside_itself():
+    from django.core.exceptions import ValidationError
+
+    iraq = region("iraq")
+    iraq.parent = region("erbil")
+    with pytest.raises(ValidationError):
+        iraq.full_clean()
+
+
+def test_published_excludes_drafts_review_withdrawn_and_scheduled():
+    visible = make_article("Visible")
+    make_article("Draft", status=Article.Status.DRAFT)
+    make_article("In review", status=Article.Status.REVIEW)
+    make_article("Withdrawn", status=Article.Status.WITHDRAWN, published_at=at("2020-01-01 10:00"))
+    make_article("Scheduled", published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert list(Article.objects.published()) == [visible]
+
+
+def test_scheduled_article_appears_when_its_time_comes():
+    article = make_article(published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert not Article.objects.published().exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert list(Article.objects.published()) == [article]
+
+
+def test_in_region_includes_places_inside_the_region():
+    about_makhmour = make_article(regions=["makhmour"])
+    about_duhok = make_article(regions=["duhok"])
+    assert list(Article.objects.in_region(region("nineveh"))) == [about_makhmour]
+    assert set(Article.objects.in_region(region("iraq"))) == {about_makhmour, about_duhok}
+    assert list(Article.objects.in_region(region("kurdistan-region"))) == [about_duhok]
+
+
+def test_in_region_lists_an_article_once_however_many_places_match():
+    make_article(regions=["makhmour", "nineveh", "mosul"])
+    assert Article.objects.in_region(region("iraq")).count() == 1
+
+
+def test_bylines_keep_their_order():
+    article = make_article(bylines=["Zed Writer", "Amy Writer"])
+    assert [b.name for b in article.ordered_bylines] == ["Zed Writer", "Amy Writer"]
+
+
+def test_absolute_url_uses_the_newsroom_day_not_utc():
+    # 01:30 in Baghdad on 10 March is still 9 March in UTC.
+    article = make_article("Late story", slug="late-story", published_at=at("2020-03-10 01:30"))
+    assert article.get_absolute_url() == "/articles/2020/03/10/late-story/"
+
+
+def test_draft_without_date_has_no_public_url():
+    assert make_article(status=Article.Status.DRAFT).get_absolute_url() is None
+
+
+def test_body_is_rendered_to_sanitized_html_on_save():
+    article = make_article(body="First *para*.\n\n<script>alert(1)</script>Second.")
+    assert "<em>para</em>" in article.body_html
+    assert "<script" not in article.body_html
+    assert "alert(1)" not in article.body_html
+
+
+def test_slug_is_made_from_the_headline_when_empty():
+    article = Article.objects.create(headline="Floods in Duhok", status=Article.Status.DRAFT)
+    assert article.slug == "floods-in-duhok"
+
+
+def test_tags_and_bylines_in_use_only_count_public_articles():
+    public, secret = Tag.objects.create(name="Public", slug="public"), None
+    secret = Tag.objects.create(name="Secret merger", slug="secret-merger")
+    make_article(tags=[public], bylines=["Seen Writer"])
+    make_article(status=Article.Status.DRAFT, tags=[secret], bylines=["Hidden Writer"])
+    assert list(Tag.objects.in_use()) == [public]
+    assert list(Byline.objects.in_use()) == [make_byline("Seen Writer")]
+
+
+def test_related_articles_prefer_more_shared_regions_and_tags():
+    article = make_article(regions=["makhmour", "nineveh"], tags=["ISIS"])
+    closest = make_article(regions=["makhmour", "nineveh"], tags=["ISIS"])
+    near = make_article(regions=["makhmour"])
+    make_article(regions=["duhok"])
+    make_article(status=Article.Status.DRAFT, regions=["makhmour", "nineveh"], tags=["ISIS"])
+    assert list(article.related()) == [closest, near]

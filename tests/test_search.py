@@ -1,0 +1,106 @@
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from articles.search import search_articles, search_terms
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search: CI runs it there"
+)
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite fallback: CI runs it there"
+)
+
+
+def found(query):
+    return [a.headline for a in search_articles(Article.objects.published(), query)]
+
+
+def test_search_terms_understand_phrases_and_exclusions():
+    assert search_terms('oil "Kirkuk field" -Basra or gas') == [
+        ("oil", False),
+        ("Kirkuk field", False),
+        ("Basra", True),
+        ("gas", False),
+    ]
+
+
+def test_search_only_finds_published_articles():
+    make_article("Published dam story", body="The dam.")
+    make_article("Draft dam story", body="The dam.", status=Article.Status.DRAFT)
+    assert found("dam") == ["Published dam story"]
+
+
+def test_search_needs_every_word():
+    make_article("Oil in Kirkuk", body="Oil output rose.")
+    make_article("Oil in Basra", body="Oil output fell.")
+    assert found("oil Kirkuk") == ["Oil in Kirkuk"]
+
+
+def test_search_excludes_minus_words():
+    make_article("Oil in Kirkuk", body="Oil output rose.")
+    make_article("Oil in Basra", body="Oil output fell.")
+    assert found("oil -Basra") == ["Oil in Kirkuk"]
+
+
+def test_search_matches_a_quoted_phrase_only_in_order():
+    make_article("In order", body="The security operation began.")
+    make_article("Out of order", body="An operation for security.")
+    assert found('"security operation"') == ["In order"]
+
+
+def test_blank_search_returns_everything():
+    make_article("One")
+    make_article("Two")
+    assert len(found("   ")) == 2
+
+
+@on_postgresql
+def test_postgresql_search_vector_is_kept_by_the_trigger():
+    article = make_article("Floods", body="Heavy rain in Duhok.")
+    article.refresh_from_db()
+    assert "duhok" in str(article.search_vector)
+    article.body = "Snow in Halabja."
+    article.save()
+    article.refresh_from_db()
+    assert "halabja" in str(article.search_vector)
+    assert "duhok" not in str(article.search_vector)
+
+
+@on_postgresql
+def test_postgresql_search_stems_words():
+    make_article("Soldiers killed", body="Two soldiers were killed.")
+    assert found("soldier killing") == ["Soldiers killed"]
+
+
+@on_postgresql
+def test_postgresql_search_ranks_headline_matches_first():
+    make_article("Other news", body="Mentions Makhmour once in the body.")
+    make_article("Makhmour under fire", body="Fighting continued.")
+    assert found("Makhmour") == ["Makhmour under fire", "Other news"]
+
+
+@on_postgresql
+def test_postgresql_search_uses_the_gin_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_gin'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_vector)" in definition
+
+
+@on_postgresql
+def test_postgresql_websearch_syntax_never_errors():
+    make_article("Anything", body="Text.")
+    for query in ['"unclosed', "a & b | !c", "(((", "-", "or or", "':*"]:
+        found(query)  # a syntax error here would raise
+
+
+@on_sqlite
+def test_sqlite_fallback_matches_substrings_case_insensitively():
+    make_article("Floods", body="Heavy rain in Duhok.")
+    assert found("DUHOK") == ["Floods"]

@@ -1,0 +1,239 @@
+import datetime
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import at, make_article
+
+pytestmark = pytest.mark.django_db
+
+SEED_URL = (
+    "/articles/2020/03/09/"
+    "two-us-soldiers-die-in-iraqi-security-operation-that-kills-25-isis-members/"
+)
+
+
+@pytest.fixture
+def seed(db):
+    call_command("import_seeds", stdout=io.StringIO())
+    return Article.objects.get()
+
+
+def headlines(response):
+    return [a.headline for a in response.context["object_list"]]
+
+
+def test_seed_article_page_shows_everything_a_reader_needs(client, seed):
+    response = client.get(SEED_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "<h1>Two US soldiers die in Iraqi security operation that kills 25 ISIS members</h1>"
+        in html
+    )
+    assert "ERBIL</a> (Kurdistan 24) –" in html
+    assert "Editing by Laurie Mylroie" in html
+    assert 'datetime="2020-03-09T13:00:00+03:00"' in html
+    assert 'href="/bylines/kurdistan-24/"' in html
+    assert 'href="/tags/isis/"' in html
+    assert 'href="/regions/nineveh/"' in html
+    summary = "Iraq&#x27;s Military Communications Center (MCC) announced on Monday"
+    standfirst, body = html.split('<div class="body">')
+    assert summary in standfirst
+    assert summary not in body
+
+
+def test_seed_is_listed_by_its_regions_and_not_by_others(client, seed):
+    assert headlines(client.get("/articles/?region=iraq")) == [seed.headline]
+    assert headlines(client.get("/articles/?region=nineveh")) == [seed.headline]
+    assert headlines(client.get("/articles/?region=duhok")) == []
+
+
+def test_home_lists_latest_published_first(client):
+    older = make_article("Older", published_at=at("2021-01-01 10:00"))
+    newer = make_article("Newer", published_at=at("2021-01-02 10:00"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert headlines(response) == [newer.headline, older.headline]
+
+
+def test_archive_list_shows_how_many_match(client):
+    for _ in range(3):
+        make_article(regions=["duhok"])
+    make_article(regions=["baghdad"])
+    response = client.get("/articles/?region=kurdistan-region")
+    assert "3 articles match." in response.content.decode()
+
+
+def test_archive_list_paginates(client):
+    for _ in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article()
+    first = client.get("/articles/")
+    second = client.get("/articles/?page=2")
+    assert len(first.context["object_list"]) == settings.ARTICLES_PER_PAGE
+    assert len(second.context["object_list"]) == 1
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+
+
+def test_pagination_links_keep_the_filters(client):
+    for _ in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article(regions=["duhok"])
+    response = client.get("/articles/?region=duhok")
+    assert 'href="?region=duhok&amp;page=2"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date=2020-13-45", "Enter a real date as YYYY-MM-DD"),
+        ("region=nowhere", "There is no region “nowhere” in the gazetteer."),
+        ("from=2020-03-10&to=2020-03-01", "after it ends"),
+        ("tag=%3Cscript%3E", "There is no tag “&lt;script&gt;”."),
+    ],
+)
+def test_bad_filter_values_get_a_400_with_a_clear_message(client, query, message):
+    make_article()
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert headlines(response) == []
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1", "1e9999"])
+def test_bad_page_numbers_are_a_404_not_a_500(client, page):
+    make_article()
+    assert client.get(f"/articles/?page={page}").status_code == 404
+
+
+def test_search_terms_are_escaped_when_echoed(client):
+    make_article()
+    response = client.get("/articles/?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
+
+
+def test_date_archives_list_articles_of_their_newsroom_day_month_and_year(client):
+    late = make_article("Late", published_at=at("2020-03-10 00:30"))
+    make_article("March ninth", published_at=at("2020-03-09 12:00"))
+    make_article("April", published_at=at("2020-04-02 12:00"))
+    assert headlines(client.get("/articles/2020/03/10/")) == [late.headline]
+    assert set(headlines(client.get("/articles/2020/03/"))) == {"Late", "March ninth"}
+    assert set(headlines(client.get("/articles/2020/"))) == {"Late", "March ninth", "April"}
+
+
+def test_date_archive_links_to_neighbouring_periods_with_articles(client):
+    make_article(published_at=at("2019-05-01 12:00"))
+    make_article(published_at=at("2020-03-09 12:00"))
+    html = client.get("/articles/2020/03/").content.decode()
+    assert 'href="/articles/2019/05/"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/1999/", "/articles/2020/13/", "/articles/2020/02/30/", "/articles/9999/",
+     "/articles/0000/", "/articles/2020/03/09/no-such-story/"],
+)  # fmt: skip
+def test_impossible_or_empty_dates_are_a_404(client, url):
+    make_article(published_at=at("2020-03-09 12:00"))
+    assert client.get(url).status_code == 404
+
+
+def test_article_under_the_wrong_date_is_a_404(client):
+    article = make_article(slug="story", published_at=at("2020-03-09 12:00"))
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get("/articles/2020/03/08/story/").status_code == 404
+
+
+def test_region_page_lists_articles_about_places_inside_it(client):
+    make_article("Makhmour story", regions=["makhmour"])
+    make_article("Duhok story", regions=["duhok"])
+    response = client.get("/regions/nineveh/")
+    assert response.status_code == 200
+    assert headlines(response) == ["Makhmour story"]
+    assert 'href="/regions/makhmour/"' in response.content.decode()
+    assert 'href="/regions/iraq/"' in response.content.decode()
+
+
+def test_tag_and_byline_pages_list_their_articles(client):
+    make_article("Tagged", tags=["Floods"], bylines=["Jane Reporter"])
+    make_article("Other")
+    assert headlines(client.get("/tags/floods/")) == ["Tagged"]
+    assert headlines(client.get("/bylines/jane-reporter/")) == ["Tagged"]
+
+
+def test_unknown_region_tag_and_byline_are_a_404(client):
+    for url in ("/regions/atlantis/", "/tags/nothing/", "/bylines/nobody/"):
+        assert client.get(url).status_code == 404
+
+
+UNPUBLISHED = [
+    {"status": Article.Status.DRAFT},
+    {"status": Article.Status.REVIEW},
+    {"status": Article.Status.WITHDRAWN, "published_at": at("2020-03-09 12:00")},
+    {"published_at": timezone.now() + datetime.timedelta(days=1)},
+]
+
+
+@pytest.mark.parametrize("state", UNPUBLISHED, ids=["draft", "review", "withdrawn", "scheduled"])
+def test_unpublished_articles_never_reach_the_public(client, state):
+    make_article("Public story", regions=["duhok"], tags=["Open"], bylines=["Open Writer"])
+    hidden = make_article(
+        "Secret story", slug="secret-story", regions=["duhok"], tags=["Hidden"],
+        bylines=["Hidden Writer"], published_at=state.get("published_at", at("2020-03-09 12:00")),
+        status=state.get("status", Article.Status.PUBLISHED),
+    )  # fmt: skip
+    if hidden.published_at:
+        local = timezone.localtime(hidden.published_at)
+        url = f"/articles/{local:%Y/%m/%d}/secret-story/"
+        assert client.get(url).status_code == 404
+        assert client.get(f"/articles/{local:%Y/%m/%d}/").status_code == 404
+    assert client.get("/tags/hidden/").status_code == 404
+    assert client.get("/bylines/hidden-writer/").status_code == 404
+    for url in ("/", "/articles/", "/articles/?region=duhok", "/articles/?q=story",
+                "/regions/duhok/", "/tags/", "/bylines/"):  # fmt: skip
+        response = client.get(url)
+        html = response.content.decode()
+        assert "Secret" not in html and "Hidden" not in html, url
+    assert "1 article matches." in client.get("/articles/?region=duhok").content.decode()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/articles/", "/articles/?region=iraq", "/regions/iraq/", "/tags/isis/"]
+)
+def test_list_queries_do_not_grow_with_the_number_of_rows(client, url):
+    def add(n):
+        for _ in range(n):
+            make_article(regions=["makhmour", "duhok"], tags=["ISIS"], bylines=["A", "B"])
+
+    add(2)
+    few = count_queries(client, url)
+    add(10)
+    assert count_queries(client, url) == few
+
+
+def test_article_page_query_count_is_constant(client):
+    article = make_article(regions=["makhmour"], tags=["ISIS"], bylines=["A"], editors=["E"])
+    for _ in range(5):
+        make_article(regions=["makhmour"], tags=["ISIS"])
+    few = count_queries(client, article.get_absolute_url())
+    for _ in range(10):
+        make_article(regions=["makhmour"], tags=["ISIS"])
+    assert count_queries(client, article.get_absolute_url()) == few
+
+
+def test_static_css_is_linked(client):
+    assert re.search(r'href="/static/css/site[^"]*\.css"', client.get("/").content.decode())
