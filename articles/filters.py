@@ -76,6 +76,7 @@ class ArticleFilter(django_filters.FilterSet):
         )
     )  # fmt: skip
     region = RegionFilter(
+        label="Region",
         queryset=Region.objects.all(),
         to_field_name="slug",
         method="filter_region",
@@ -83,6 +84,7 @@ class ArticleFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "There is no region “%(value)s” in the gazetteer."},
     )
     tag = SlugFilter(
+        label="Tag",
         queryset=public_tags,
         to_field_name="slug",
         method="filter_tag",
@@ -90,6 +92,7 @@ class ArticleFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "There is no tag “%(value)s”."},
     )
     byline = SlugFilter(
+        label="Byline",
         queryset=public_bylines,
         to_field_name="slug",
         method="filter_byline",

@@ -322,22 +322,28 @@ def import_wire_file(path, matcher):
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
 
     with transaction.atomic():
-        article = existing or Article(import_key=key)
+        article = existing or Article(
+            import_key=key,
+            status=status,
+            published_at=published_at,
+            slug=unique_slug(Article, metadata.get("slug") or slugify(document.headline)),
+        )
+        # A corrected wire file updates the text and credits. The editorial state (status,
+        # publication time, slug, and tags or places editors added) stays as editors left it.
         article.headline = document.headline
         article.summary = document.summary
         article.body = document.body
         article.source = document.source
         article.dateline = dateline
-        article.status = status
-        article.published_at = published_at
         article.import_checksum = checksum
-        article.slug = unique_slug(
-            Article, metadata.get("slug") or slugify(document.headline), exclude_pk=article.pk
-        )
         article.save()
+        if existing is None and published_at is not None:
+            # The story as the wire published it: not "updated" on the day it was imported.
+            Article.objects.filter(pk=article.pk).update(updated_at=published_at)
+            article.updated_at = published_at
 
-        article.regions.set(regions)
-        article.tags.set([get_or_create_by_name(Tag, name.strip()) for name in tags])
+        article.regions.add(*regions)
+        article.tags.add(*[get_or_create_by_name(Tag, name.strip()) for name in tags])
         article.editors.set([get_or_create_by_name(Editor, name) for name in document.editors])
         credits = [get_or_create_by_name(Byline, name.strip()) for name in extra_bylines]
         credits.append(get_or_create_by_name(Byline, document.source, kind=Byline.Kind.AGENCY))

@@ -237,3 +237,22 @@ def test_article_page_query_count_is_constant(client):
 
 def test_static_css_is_linked(client):
     assert re.search(r'href="/static/css/site[^"]*\.css"', client.get("/").content.decode())
+
+
+def test_imported_seed_is_not_shown_as_updated_on_the_day_of_import(client, seed):
+    assert "Updated" not in client.get(SEED_URL).content.decode()
+
+
+def test_an_edit_after_publication_shows_the_updated_time(client):
+    article = make_article(published_at=at("2020-03-09 12:00"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Updated" in html
+
+
+def test_filter_form_labels_every_field(client):
+    html = client.get("/articles/").content.decode()
+    for field, label in [("q", "Search"), ("region", "Region"), ("tag", "Tag"),
+                         ("byline", "Byline"), ("date", "On the day"), ("from", "From"),
+                         ("to", "To")]:  # fmt: skip
+        assert f'<label for="id_{field}">{label}</label>' in html
+    assert "invalid name" not in html
