@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
                     models.JSONField(
                         blank=True,
                         default=list,
-                        help_text="Other spellings used to find this place in text, e.g. Sulaymaniyah for Sulaimani.",
+                        help_text="Other spellings that find this place in text, e.g. Sulaymaniyah for Sulaimani.",
                     ),
                 ),
                 ("path", models.CharField(db_index=True, editable=False, max_length=1000)),
