@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -38,6 +38,9 @@ from django.utils.text import slugify
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
 
 MAX_HEADLINE_LENGTH = 300
+DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NOON = datetime.time(12, 0)
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 # "ERBIL (Kurdistan 24) – text": the city in capitals, the source in brackets, a dash.
@@ -242,14 +245,16 @@ def read_metadata(path):
 def parse_published_at(value):
     if value is None:
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None and isinstance(value, str):
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            day = None
-        if day is not None:
-            parsed = datetime.datetime.combine(day, datetime.time(12, 0))
+    if not isinstance(value, str):
+        raise WireCopyError(f"published_at {value!r} is not an ISO 8601 date or time")
+    try:
+        if DATE_ONLY_RE.match(value):
+            # A day without a time: noon in the newsroom, safely inside that day.
+            parsed = datetime.datetime.combine(datetime.date.fromisoformat(value), NOON)
+        else:
+            parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise WireCopyError(f"published_at {value!r} is not an ISO 8601 date or time")
     if timezone.is_naive(parsed):
@@ -269,7 +274,13 @@ def unique_slug(model, base, exclude_pk=None):
 
 
 def get_or_create_by_name(model, name, **defaults):
-    slug = slugify(name)[:200] or "unnamed"
+    name = " ".join(name.split())
+    limit = model._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise WireCopyError(
+            f"{model._meta.verbose_name} name is {len(name)} characters; at most {limit}"
+        )
+    slug = slugify(name)[: model._meta.get_field("slug").max_length] or "unnamed"
     obj, _ = model.objects.get_or_create(slug=slug, defaults={"name": name, **defaults})
     return obj
 
@@ -280,6 +291,11 @@ def _validate_metadata(metadata):
     for key, value in (("tags", tags), ("bylines", bylines)):
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise WireCopyError(f"metadata '{key}' must be a list of names")
+    slug = metadata.get("slug")
+    if slug is not None and not (isinstance(slug, str) and SLUG_RE.fullmatch(slug)):
+        raise WireCopyError(
+            f"metadata slug {slug!r} must be lower-case letters, digits and hyphens"
+        )
     status = metadata.get("status")
     if status is not None and status not in Article.Status.values:
         raise WireCopyError(
@@ -288,39 +304,9 @@ def _validate_metadata(metadata):
     return tags, bylines, status
 
 
-def import_wire_file(path, matcher):
-    """Import one document; returns an ImportResult and never raises for bad input."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise WireCopyError(f"larger than {MAX_FILE_BYTES // 1024} KiB; not a wire story")
-        data = path.read_bytes()
-        metadata, metadata_raw = read_metadata(path)
-        document = parse_wire_copy(decode_wire_bytes(data))
-        tags, extra_bylines, status = _validate_metadata(metadata)
-        published_at = parse_published_at(metadata.get("published_at"))
-    except WireCopyError as error:
-        return ImportResult(path, "failed", reason=str(error))
-    except OSError as error:
-        return ImportResult(path, "failed", reason=f"cannot read: {error.strerror or error}")
-
-    key = str(metadata.get("key") or path.stem)[:200]
-    checksum = hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
-    existing = Article.objects.filter(import_key=key).first()
-    if existing is not None and existing.import_checksum == checksum:
-        return ImportResult(path, "unchanged", article=existing)
-
-    warnings = []
-    dateline = matcher.lookup(document.dateline_city)
-    if dateline is None:
-        warnings.append(f"dateline {document.dateline_city!r} is not in the gazetteer")
-    regions = matcher.find("\n".join([document.headline, document.summary, document.body]))
-
-    if status is None:
-        status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
-    if status == Article.Status.PUBLISHED and published_at is None:
-        return ImportResult(path, "failed", reason="status 'published' needs a published_at")
-
+def _write_article(*, existing, key, document, metadata, checksum, status, published_at,
+                   dateline, regions, tags, extra_bylines):  # fmt: skip
+    """Create or update the article for one parsed document, all or nothing."""
     with transaction.atomic():
         article = existing or Article(
             import_key=key,
@@ -352,25 +338,77 @@ def import_wire_file(path, matcher):
             ArticleByline(article=article, byline=byline, position=position)
             for position, byline in enumerate(dict.fromkeys(credits))
         )
+    return article
+
+
+def import_wire_file(path, matcher, key=None):
+    """Import one document; returns an ImportResult and never raises for bad input.
+
+    `key` identifies the document across imports (default: the file name without .txt)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise WireCopyError(f"larger than {MAX_FILE_BYTES // 1024} KiB; not a wire story")
+        data = path.read_bytes()
+        metadata, metadata_raw = read_metadata(path)
+        document = parse_wire_copy(decode_wire_bytes(data))
+        tags, extra_bylines, status = _validate_metadata(metadata)
+        published_at = parse_published_at(metadata.get("published_at"))
+    except WireCopyError as error:
+        return ImportResult(path, "failed", reason=str(error))
+    except OSError as error:
+        return ImportResult(path, "failed", reason=f"cannot read: {error.strerror or error}")
+
+    key = str(metadata.get("key") or key or path.stem)[:200]
+    checksum = hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
+    existing = Article.objects.filter(import_key=key).first()
+    if existing is not None and existing.import_checksum == checksum:
+        return ImportResult(path, "unchanged", article=existing)
+
+    warnings = []
+    dateline = matcher.lookup(document.dateline_city)
+    if dateline is None:
+        warnings.append(f"dateline {document.dateline_city!r} is not in the gazetteer")
+    regions = matcher.find("\n".join([document.headline, document.summary, document.body]))
+
+    if status is None:
+        status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return ImportResult(path, "failed", reason="status 'published' needs a published_at")
+
+    try:
+        article = _write_article(
+            existing=existing, key=key, document=document, metadata=metadata,
+            checksum=checksum, status=status, published_at=published_at, dateline=dateline,
+            regions=regions, tags=tags, extra_bylines=extra_bylines,
+        )  # fmt: skip
+    except WireCopyError as error:
+        return ImportResult(path, "failed", reason=str(error))
+    except DatabaseError as error:
+        # Whatever the database refuses fails this file alone; its transaction is undone.
+        return ImportResult(path, "failed", reason=f"the database refused it: {error}")
 
     outcome = "updated" if existing else "imported"
     return ImportResult(path, outcome, article=article, warnings=warnings)
 
 
 def iter_wire_files(paths):
+    """Yield (file, key): a file's key is its path inside the folder given, without .txt,
+    so 2020/story.txt and 2021/story.txt are two documents."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+            for file in sorted(p for p in path.rglob("*.txt") if p.is_file()):
+                yield file, file.relative_to(path).with_suffix("").as_posix()
         else:
-            yield path
+            yield path, path.stem
 
 
 def import_paths(paths, on_result=None):
     """Import every `.txt` document under the given files and folders."""
     matcher = PlaceMatcher.from_gazetteer()
     summary = ImportSummary()
-    for path in iter_wire_files(paths):
-        result = import_wire_file(path, matcher)
+    for path, key in iter_wire_files(paths):
+        result = import_wire_file(path, matcher, key=key)
         summary.add(result)
         if on_result:
             on_result(result)

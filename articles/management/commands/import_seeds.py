@@ -12,8 +12,8 @@ class Command(BaseCommand):
             "paths", nargs="*", help="Files or folders to import (default: the seeds/ folder)."
         )
 
-    def handle(self, *paths, **options):
-        paths = paths or [settings.BASE_DIR / "seeds"]
+    def handle(self, *args, **options):
+        paths = options["paths"] or [settings.BASE_DIR / "seeds"]
         verbose = options["verbosity"] > 1
 
         def report(result):

@@ -1,0 +1,739 @@
+"""The wire-copy importer: parsing, place matching, importing files and the command."""
+
+import datetime
+import io
+import json
+import re
+import shutil
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.importers import (
+    PlaceMatcher,
+    WireCopyError,
+    decode_wire_bytes,
+    import_paths,
+    parse_wire_copy,
+)
+from articles.models import Article, Byline, Editor, Tag
+from tests.factories import region
+
+SEEDS = settings.BASE_DIR / "seeds"
+SEED_TXT = next(iter(sorted(SEEDS.glob("*.txt"))))
+SEED_JSON = SEED_TXT.with_suffix(".json")
+SEED_SLUG = "two-us-soldiers-die-in-iraqi-security-operation-that-kills-25-isis-members"
+SEED_HEADLINE = "Two US soldiers die in Iraqi security operation that kills 25 ISIS members"
+SEED_LEAD = (
+    "Iraq's Military Communications Center (MCC) announced on Monday that anti-terrorism "
+    "forces, backed by the US-led coalition against ISIS, killed 25 members of the terrorist "
+    "group in an extended combat operation south of the disputed district of Makhmour in "
+    "Nineveh governorate."
+)
+FINISHED_ONE_IMPORTED = "Import finished: 1 imported, 0 updated, 0 unchanged, 0 failed."
+
+
+def seed_text():
+    return SEED_TXT.read_text(encoding="utf-8")
+
+
+def wire(
+    headline="Peshmerga open a new checkpoint",
+    summary="The Peshmerga opened a checkpoint on Sunday.",
+    lead="The Peshmerga opened a checkpoint on Sunday.",
+    body=("Officials said it would stay open.",),
+    dateline="ERBIL (Kurdistan 24) – ",
+    editing="Editing by Laurie Mylroie",
+):
+    """A small, valid wire document; pass None to leave a part out."""
+    parts = [headline, summary, f"{dateline}{lead}" if lead is not None else None, *body]
+    if editing:
+        parts.append(editing)
+    return "\n\n".join(p for p in parts if p is not None) + "\n"
+
+
+def copy_seed(folder, stem=None):
+    """Copy the seed story and its sidecar into folder; returns the .txt path."""
+    stem = stem or SEED_TXT.stem
+    target = folder / f"{stem}.txt"
+    shutil.copyfile(SEED_TXT, target)
+    shutil.copyfile(SEED_JSON, target.with_suffix(".json"))
+    return target
+
+
+def write_doc(folder, name, text, metadata=None):
+    path = folder / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    if metadata is not None:
+        path.with_suffix(".json").write_text(json.dumps(metadata), encoding="utf-8")
+    return path
+
+
+def run_import(*paths):
+    """import_paths, also returning every result keyed by file name."""
+    results = {}
+    summary = import_paths(paths, on_result=lambda r: results.__setitem__(r.path.name, r))
+    return summary, results
+
+
+def slugs(regions):
+    return {r.slug for r in regions}
+
+
+# --- parse_wire_copy on the seed --------------------------------------------------------
+
+
+def test_seed_headline_is_the_first_line():
+    assert parse_wire_copy(seed_text()).headline == SEED_HEADLINE
+
+
+def test_seed_summary_is_the_paragraph_after_the_headline():
+    assert parse_wire_copy(seed_text()).summary == SEED_LEAD
+
+
+def test_seed_dateline_city_is_erbil():
+    assert parse_wire_copy(seed_text()).dateline_city == "ERBIL"
+
+
+def test_seed_source_is_the_bracketed_name_in_the_dateline():
+    assert parse_wire_copy(seed_text()).source == "Kurdistan 24"
+
+
+def test_seed_dateline_paragraph_repeating_the_summary_is_not_repeated_in_the_body():
+    document = parse_wire_copy(seed_text())
+    assert document.body.count(SEED_LEAD) == 0
+    assert "Military Communications Center (MCC) announced on Monday" not in document.body
+
+
+def test_seed_body_starts_with_the_paragraph_after_the_dateline():
+    document = parse_wire_copy(seed_text())
+    assert document.body_paragraphs[0].startswith(
+        "“The anti-terrorism forces engaged with ISIS militants on late Sunday night"
+    )
+
+
+def test_seed_editing_line_is_an_editor_and_not_body_text():
+    document = parse_wire_copy(seed_text())
+    assert document.editors == ["Laurie Mylroie"]
+    assert "Editing by" not in document.body
+    assert "Laurie Mylroie" not in document.body
+
+
+def test_seed_body_ends_with_the_last_paragraph_without_trailing_space():
+    body = parse_wire_copy(seed_text()).body
+    assert body.endswith("launch attacks in surrounding settlements and towns.")
+
+
+# --- parse_wire_copy on small documents ---------------------------------------------------
+
+
+def test_dateline_text_that_differs_from_the_summary_becomes_the_first_body_paragraph():
+    document = parse_wire_copy(
+        wire(summary="A short standfirst.", lead="A longer first paragraph from Erbil.")
+    )
+    assert document.summary == "A short standfirst."
+    assert document.body_paragraphs == [
+        "A longer first paragraph from Erbil.",
+        "Officials said it would stay open.",
+    ]
+
+
+def test_dateline_text_equal_to_the_summary_up_to_whitespace_is_dropped():
+    document = parse_wire_copy(wire(summary="Same   words\nhere.", lead="Same words here."))
+    assert document.body_paragraphs == ["Officials said it would stay open."]
+
+
+def test_headline_and_summary_separated_by_one_line_break_are_both_read():
+    text = "A headline\nThe summary line.\n\nERBIL (Rudaw) – The lead.\n"
+    document = parse_wire_copy(text)
+    assert (document.headline, document.summary) == ("A headline", "The summary line.")
+    assert document.body_paragraphs == ["The lead."]
+
+
+def test_edited_by_a_and_b_gives_two_editors():
+    document = parse_wire_copy(wire(editing="Edited by Karwan Faidhi and Sangar Ali"))
+    assert document.editors == ["Karwan Faidhi", "Sangar Ali"]
+    assert "Edited by" not in document.body
+
+
+def test_editing_by_a_comma_list_gives_each_editor():
+    document = parse_wire_copy(wire(editing="Editing by A One, B Two & C Three."))
+    assert document.editors == ["A One", "B Two", "C Three"]
+
+
+def test_windows_line_endings_parse_like_unix_ones():
+    assert parse_wire_copy(wire().replace("\n", "\r\n")) == parse_wire_copy(wire())
+
+
+# --- malformed input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t  \n"], ids=["empty", "whitespace"])
+def test_empty_or_whitespace_document_is_rejected_as_empty(text):
+    with pytest.raises(WireCopyError, match="empty document"):
+        parse_wire_copy(text)
+
+
+def test_document_without_a_dateline_paragraph_is_rejected():
+    text = "Headline\n\nSummary.\n\nA paragraph with no dateline.\n"
+    with pytest.raises(WireCopyError, match="no dateline paragraph"):
+        parse_wire_copy(text)
+
+
+def test_document_with_only_a_headline_is_rejected():
+    with pytest.raises(WireCopyError, match="only a headline"):
+        parse_wire_copy("Just a headline\n")
+
+
+def test_dateline_after_several_paragraphs_is_rejected():
+    text = "Headline\n\nSummary.\n\nAnother paragraph.\n\nERBIL (Kurdistan 24) – Late.\n"
+    with pytest.raises(WireCopyError, match="must follow the headline and summary"):
+        parse_wire_copy(text)
+
+
+def test_headline_longer_than_300_characters_is_rejected():
+    with pytest.raises(WireCopyError, match="a headline is at most 300"):
+        parse_wire_copy(wire(headline="x" * 301))
+
+
+def test_control_characters_are_rejected():
+    with pytest.raises(WireCopyError, match="control characters"):
+        parse_wire_copy(wire(body=("Bell \x07 in the text.",)))
+
+
+def test_binary_bytes_are_rejected_before_decoding():
+    junk = b"\x00\xff\x13\x9c\x00\x8e\xd4\x01\xfe\x00\x7f\x80"
+    with pytest.raises(WireCopyError, match="binary file"):
+        decode_wire_bytes(junk)
+
+
+def test_non_utf8_text_is_rejected_with_a_message_naming_utf8():
+    with pytest.raises(WireCopyError, match="UTF-8") as error:
+        decode_wire_bytes("Café".encode("latin-1"))
+    assert "0xe9" in str(error.value)
+
+
+def test_utf8_with_a_byte_order_mark_decodes_without_it():
+    assert decode_wire_bytes("\ufeffHeadline".encode()) == "Headline"
+
+
+# --- PlaceMatcher -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def matcher(db):
+    return PlaceMatcher.from_gazetteer()
+
+
+def test_matcher_finds_the_places_named_in_the_seed(matcher):
+    found = slugs(matcher.find(seed_text()))
+    assert {"nineveh", "makhmour", "salahuddin", "qarachugh-mountain"} <= found
+
+
+def test_matcher_prefers_the_longest_name(matcher):
+    assert slugs(matcher.find("fighting in Qarachugh Mountain")) == {"qarachugh-mountain"}
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("clashes near Qara Chogh overnight", "qarachugh-mountain"),
+        ("protests in Sulaymaniyah on Friday", "sulaimani-city"),
+        ("a raid in Salah al-Din province", "salahuddin"),
+    ],
+)
+def test_alternative_spellings_map_to_the_gazetteer_place(matcher, text, slug):
+    assert slugs(matcher.find(text)) == {slug}
+
+
+def test_a_person_named_soleimani_is_not_the_place_sulaimani(matcher):
+    assert matcher.find("an operation orchestrated by Qasim Soleimani") == []
+    assert not {"sulaimani", "sulaimani-city"} & slugs(matcher.find(seed_text()))
+
+
+def test_the_adjective_iraqi_does_not_match_iraq(matcher):
+    assert matcher.find("Iraqi forces destroyed a tunnel") == []
+    assert slugs(matcher.find("elsewhere in Iraq.")) == {"iraq"}
+
+
+def test_a_name_shared_by_city_and_governorate_resolves_to_the_city(matcher):
+    assert matcher.lookup("Erbil").slug == "erbil-city"
+    assert matcher.lookup("ERBIL").slug == "erbil-city"
+    assert slugs(matcher.find("60 kilometers southwest of Erbil.")) == {"erbil-city"}
+
+
+def test_matcher_reports_each_place_once(matcher):
+    assert [r.slug for r in matcher.find("Makhmour, Makhmur and MAKHMOUR")] == ["makhmour"]
+
+
+def test_matcher_with_no_places_finds_nothing():
+    assert PlaceMatcher([]).find("Erbil") == []
+
+
+# --- importing the seeds folder -------------------------------------------------------------
+
+
+@pytest.fixture
+def seed_article(db):
+    summary = import_paths([SEEDS])
+    assert summary.count("imported") == 1
+    return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.mark.django_db
+def test_importing_the_seeds_folder_imports_one_document():
+    summary = import_paths([SEEDS])
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 0 failed"
+    assert Article.objects.count() == 1
+
+
+def test_seed_article_has_the_headline_slug(seed_article):
+    assert seed_article.headline == SEED_HEADLINE
+    assert seed_article.import_key == SEED_TXT.stem
+
+
+def test_seed_article_with_published_at_is_published(seed_article):
+    assert seed_article.status == Article.Status.PUBLISHED
+    assert seed_article in Article.objects.published()
+
+
+def test_seed_article_is_published_on_9_march_2020_in_baghdad(seed_article):
+    local = seed_article.published_at.astimezone(ZoneInfo("Asia/Baghdad"))
+    assert local.date() == datetime.date(2020, 3, 9)
+    assert local.hour == 13
+
+
+def test_seed_article_updated_at_is_its_publication_time(seed_article):
+    seed_article.refresh_from_db()
+    assert seed_article.updated_at == seed_article.published_at
+
+
+def test_seed_article_dateline_is_erbil_city(seed_article):
+    assert seed_article.dateline.slug == "erbil-city"
+
+
+def test_seed_article_source_is_kurdistan_24(seed_article):
+    assert seed_article.source == "Kurdistan 24"
+
+
+def test_seed_article_first_byline_is_the_agency(seed_article):
+    first = seed_article.ordered_bylines[0]
+    assert first.name == "Kurdistan 24"
+    assert first.kind == Byline.Kind.AGENCY
+
+
+def test_seed_article_editor_is_laurie_mylroie(seed_article):
+    assert [e.name for e in seed_article.editors.all()] == ["Laurie Mylroie"]
+
+
+def test_seed_article_regions_are_the_places_it_names(seed_article):
+    found = set(seed_article.regions.values_list("slug", flat=True))
+    assert {"nineveh", "makhmour", "salahuddin", "qarachugh-mountain"} <= found
+    assert "duhok" not in found
+
+
+def test_seed_article_tags_come_from_the_sidecar(seed_article):
+    expected = set(json.loads(SEED_JSON.read_text(encoding="utf-8"))["tags"])
+    assert expected
+    assert set(seed_article.tags.values_list("name", flat=True)) == expected
+
+
+def test_seed_article_body_keeps_paragraphs_and_renders_html(seed_article):
+    assert seed_article.summary == SEED_LEAD
+    assert seed_article.body.startswith("“The anti-terrorism forces")
+    assert "Editing by" not in seed_article.body
+    assert "<p>" in seed_article.body_html
+
+
+def test_seed_article_url_uses_its_baghdad_date(seed_article):
+    assert seed_article.get_absolute_url() == f"/articles/2020/03/09/{SEED_SLUG}/"
+
+
+def test_seed_article_is_in_iraq_and_not_in_duhok(seed_article):
+    assert seed_article in Article.objects.in_region(region("iraq"))
+    assert seed_article in Article.objects.in_region(region("nineveh"))
+    assert seed_article not in Article.objects.in_region(region("duhok"))
+
+
+# --- importing again -----------------------------------------------------------------------
+
+
+def test_importing_the_same_seeds_again_leaves_them_unchanged(seed_article):
+    updated_at = Article.objects.get(pk=seed_article.pk).updated_at
+    summary = import_paths([SEEDS])
+    assert str(summary) == "0 imported, 0 updated, 1 unchanged, 0 failed"
+    assert Article.objects.count() == 1
+    assert Article.objects.get(pk=seed_article.pk).updated_at == updated_at
+
+
+@pytest.mark.django_db
+def test_a_changed_file_updates_the_same_article(tmp_path):
+    path = copy_seed(tmp_path)
+    first, _ = run_import(path)
+    assert first.count("imported") == 1
+    original = Article.objects.get()
+
+    path.write_text(
+        seed_text().replace("No information was provided", "Little information was given"),
+        encoding="utf-8",
+    )
+    second, results = run_import(path)
+
+    assert str(second) == "0 imported, 1 updated, 0 unchanged, 0 failed"
+    assert results[path.name].outcome == "updated"
+    article = Article.objects.get()
+    assert article.pk == original.pk
+    assert article.slug == original.slug
+    assert "Little information was given" in article.body
+    assert "No information was provided" not in article.body
+    assert "Little information was given" in article.body_html
+
+
+@pytest.mark.django_db
+def test_a_changed_sidecar_alone_counts_as_a_change(tmp_path):
+    path = copy_seed(tmp_path)
+    run_import(path)
+    metadata = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    metadata["tags"].append("Peshmerga")
+    path.with_suffix(".json").write_text(json.dumps(metadata), encoding="utf-8")
+
+    summary, _ = run_import(path)
+
+    assert summary.count("updated") == 1
+    assert "Peshmerga" in Article.objects.get().tags.values_list("name", flat=True)
+
+
+# --- bad files among good ones --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_bad_file_fails_with_its_reason_and_the_good_one_imports(tmp_path):
+    good = copy_seed(tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\xff\x13\x9c\x00\x8e\xd4\x01\xfe")
+    latin1 = wire(headline="Café in Erbil", dateline="ERBIL (Kurdistan 24) - ")
+    (tmp_path / "latin1.txt").write_bytes(latin1.encode("latin-1"))
+    write_doc(tmp_path, "no_dateline", "Headline\n\nSummary.\n\nNo dateline here.\n")
+    write_doc(tmp_path, "bad_json", wire(headline="A story with broken metadata"))
+    (tmp_path / "bad_json.json").write_text('{"tags": ["ISIS"', encoding="utf-8")
+
+    summary, results = run_import(tmp_path)
+
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 5 failed"
+    assert results[good.name].outcome == "imported"
+    reasons = {f.path.name: f.reason for f in summary.failures}
+    assert set(reasons) == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "no_dateline.txt",
+        "bad_json.txt",
+    }
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "dateline" in reasons["no_dateline.txt"]
+    assert "bad_json.json is not valid JSON" in reasons["bad_json.txt"]
+    assert all(f.article is None for f in summary.failures)
+
+    assert Article.objects.count() == 1
+    assert Article.objects.get().import_key == good.stem
+    expected_tags = set(json.loads(SEED_JSON.read_text(encoding="utf-8"))["tags"])
+    assert set(Tag.objects.values_list("name", flat=True)) == expected_tags
+    assert list(Byline.objects.values_list("name", flat=True)) == ["Kurdistan 24"]
+    assert list(Editor.objects.values_list("name", flat=True)) == ["Laurie Mylroie"]
+
+
+@pytest.mark.django_db
+def test_a_sidecar_that_is_not_a_json_object_fails(tmp_path):
+    path = write_doc(tmp_path, "listy", wire(), metadata=["not", "an", "object"])
+    summary, _ = run_import(path)
+    assert summary.failures[0].reason == "metadata listy.json must be a JSON object"
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_missing_file_fails_as_unreadable(tmp_path):
+    summary, _ = run_import(tmp_path / "missing.txt")
+    assert summary.count("failed") == 1
+    assert summary.failures[0].reason.startswith("cannot read")
+
+
+# --- status and publication time ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_document_without_metadata_imports_as_a_draft(tmp_path):
+    path = write_doc(tmp_path, "nosidecar", wire())
+    summary, _ = run_import(path)
+    assert summary.count("imported") == 1
+    article = Article.objects.get(import_key="nosidecar")
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert article not in Article.objects.published()
+    assert article.get_absolute_url() is None
+
+
+@pytest.mark.django_db
+def test_a_future_published_at_imports_as_scheduled(tmp_path):
+    due = timezone.now() + datetime.timedelta(days=30)
+    path = write_doc(tmp_path, "later", wire(), metadata={"published_at": due.isoformat()})
+    summary, _ = run_import(path)
+    assert summary.count("imported") == 1
+    article = Article.objects.get(import_key="later")
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == due
+    assert not article.is_public
+    assert article not in Article.objects.published()
+
+
+@pytest.mark.django_db
+def test_a_published_at_without_offset_is_baghdad_time(tmp_path):
+    path = write_doc(tmp_path, "naive", wire(), metadata={"published_at": "2020-03-09T01:30:00"})
+    run_import(path)
+    published_at = Article.objects.get().published_at
+    assert published_at == datetime.datetime(2020, 3, 8, 22, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.django_db
+def test_a_date_only_published_at_keeps_its_baghdad_date(tmp_path):
+    path = write_doc(tmp_path, "dated", wire(), metadata={"published_at": "2020-03-09"})
+    run_import(path)
+    article = Article.objects.get()
+    local = article.published_at.astimezone(ZoneInfo("Asia/Baghdad"))
+    assert local.date() == datetime.date(2020, 3, 9)
+    assert article.get_absolute_url().startswith("/articles/2020/03/09/")
+
+
+@pytest.mark.django_db
+def test_a_metadata_status_is_kept(tmp_path):
+    metadata = {"published_at": "2020-03-09T13:00:00+03:00", "status": "review"}
+    path = write_doc(tmp_path, "inreview", wire(), metadata=metadata)
+    run_import(path)
+    article = Article.objects.get()
+    assert article.status == Article.Status.REVIEW
+    assert article not in Article.objects.published()
+
+
+@pytest.mark.django_db
+def test_an_invalid_metadata_status_fails_with_a_reason(tmp_path):
+    metadata = {"published_at": "2020-03-09T13:00:00+03:00", "status": "live"}
+    path = write_doc(tmp_path, "badstatus", wire(), metadata=metadata)
+    summary, _ = run_import(path)
+    assert summary.count("failed") == 1
+    assert "status 'live' is not one of" in summary.failures[0].reason
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["9 March 2020", "yesterday", 20200309])
+@pytest.mark.django_db
+def test_a_non_iso_published_at_fails_with_a_reason(tmp_path, value):
+    path = write_doc(tmp_path, "baddate", wire(), metadata={"published_at": value})
+    summary, _ = run_import(path)
+    assert summary.count("failed") == 1
+    assert "is not an ISO 8601 date or time" in summary.failures[0].reason
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_published_status_without_published_at_fails(tmp_path):
+    path = write_doc(tmp_path, "undated", wire(), metadata={"status": "published"})
+    summary, _ = run_import(path)
+    assert summary.failures[0].reason == "status 'published' needs a published_at"
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_tags_that_are_not_a_list_of_names_fail(tmp_path):
+    path = write_doc(tmp_path, "badtags", wire(), metadata={"tags": "ISIS"})
+    summary, _ = run_import(path)
+    assert summary.failures[0].reason == "metadata 'tags' must be a list of names"
+    assert not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sidecar_bylines_come_before_the_agency(tmp_path):
+    metadata = {"published_at": "2020-03-09", "bylines": ["Sangar Ali"]}
+    path = write_doc(tmp_path, "credited", wire(), metadata=metadata)
+    run_import(path)
+    bylines = Article.objects.get().ordered_bylines
+    assert [(b.name, b.kind) for b in bylines] == [
+        ("Sangar Ali", Byline.Kind.PERSON),
+        ("Kurdistan 24", Byline.Kind.AGENCY),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_dateline_missing_from_the_gazetteer_imports_with_a_warning(tmp_path):
+    path = write_doc(tmp_path, "london", wire(dateline="LONDON (Reuters) – "))
+    summary, results = run_import(path)
+    assert summary.count("imported") == 1
+    assert results["london.txt"].warnings == ["dateline 'LONDON' is not in the gazetteer"]
+    assert Article.objects.get().dateline is None
+
+
+# --- slugs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_documents_with_the_same_headline_get_different_slugs(tmp_path):
+    write_doc(tmp_path, "first", wire(headline="Same headline", body=("One story.",)))
+    write_doc(tmp_path, "second", wire(headline="Same headline", body=("Another story.",)))
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 2
+    assert set(Article.objects.values_list("slug", flat=True)) == {
+        "same-headline",
+        "same-headline-2",
+    }
+
+
+@pytest.mark.django_db
+def test_a_sidecar_slug_is_used(tmp_path):
+    metadata = {"published_at": "2020-03-09", "slug": "checkpoint-opens"}
+    write_doc(tmp_path, "withslug", wire(), metadata=metadata)
+    run_import(tmp_path)
+    assert Article.objects.get().slug == "checkpoint-opens"
+
+
+# --- the management command -----------------------------------------------------------------
+
+
+def run_command(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_seeds", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_handle(*paths, verbosity=1):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_seeds", *paths, verbosity=verbosity, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_command_without_arguments_imports_the_seeds_folder():
+    out, err = run_command()
+    assert out.strip() == FINISHED_ONE_IMPORTED
+    assert err == ""
+    assert Article.objects.get().slug == SEED_SLUG
+
+
+@pytest.mark.django_db
+def test_command_run_twice_reports_unchanged():
+    run_command()
+    out, _ = run_command()
+    assert out.strip() == "Import finished: 0 imported, 0 updated, 1 unchanged, 0 failed."
+
+
+@pytest.mark.django_db
+def test_command_handle_reports_the_summary_for_given_paths(tmp_path):
+    copy_seed(tmp_path, stem="copied_story")
+    out, err = run_handle(str(tmp_path))
+    assert out.strip() == FINISHED_ONE_IMPORTED
+    assert err == ""
+    assert Article.objects.get().import_key == "copied_story"
+
+
+@pytest.mark.django_db
+def test_command_handle_writes_failures_to_stderr_with_the_file_name(tmp_path):
+    copy_seed(tmp_path)
+    (tmp_path / "broken.txt").write_bytes(b"")
+    out, err = run_handle(str(tmp_path))
+    assert out.strip() == "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed."
+    assert err.strip() == f"{tmp_path / 'broken.txt'}: failed: empty document"
+
+
+@pytest.mark.django_db
+def test_command_handle_writes_warnings_to_stderr(tmp_path):
+    write_doc(tmp_path, "london", wire(dateline="LONDON (Reuters) – "))
+    out, err = run_handle(str(tmp_path))
+    assert "Import finished: 1 imported" in out
+    assert "london.txt: warning: dateline 'LONDON' is not in the gazetteer" in err
+
+
+@pytest.mark.django_db
+def test_command_handle_lists_every_file_when_verbose(tmp_path):
+    good = copy_seed(tmp_path)
+    out, _ = run_handle(str(tmp_path), verbosity=2)
+    assert f"{good}: imported" in out
+
+
+@pytest.mark.django_db
+def test_command_imports_the_folder_it_is_given(tmp_path):
+    copy_seed(tmp_path, stem="copied_story")
+    out, err = run_command(str(tmp_path))
+    assert out.strip() == FINISHED_ONE_IMPORTED
+    assert err == ""
+    assert Article.objects.get().import_key == "copied_story"
+
+
+@pytest.mark.django_db
+def test_command_writes_failures_to_stderr_with_the_file_name(tmp_path):
+    copy_seed(tmp_path)
+    (tmp_path / "broken.txt").write_bytes(b"")
+    out, err = run_command(str(tmp_path))
+    assert out.strip() == "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed."
+    assert f"{tmp_path / 'broken.txt'}: failed: empty document" in err
+
+
+# --- bad metadata and awkward folders: each file fails alone, or imports correctly -------
+
+
+@pytest.mark.django_db
+def test_an_impossible_published_at_fails_that_file_and_the_run_continues(tmp_path):
+    write_doc(tmp_path, "a_bad", wire(), metadata={"published_at": "2020-02-30T12:00:00"})
+    write_doc(tmp_path, "b_good", wire(headline="Another story"))
+    summary, _ = run_import(tmp_path)
+    assert summary.count("failed") == 1
+    assert "published_at" in summary.failures[0].reason
+    assert summary.count("imported") == 1
+
+
+@pytest.mark.parametrize("slug", ["Not a slug!", 5])
+@pytest.mark.django_db
+def test_a_sidecar_slug_that_is_not_a_slug_is_rejected_or_slugified(tmp_path, slug):
+    metadata = {"published_at": "2020-03-09", "slug": slug}
+    write_doc(tmp_path, "badslug", wire(), metadata=metadata)
+    summary, _ = run_import(tmp_path)
+    for article in Article.objects.all():
+        assert re.fullmatch(r"[-a-zA-Z0-9_]+", article.slug)
+        assert article.get_absolute_url()
+    assert summary.count("imported") + summary.count("failed") == 1
+
+
+@pytest.mark.django_db
+def test_documents_with_the_same_name_in_different_folders_are_two_articles(tmp_path):
+    for folder, headline in (("2020", "First story"), ("2021", "Second story")):
+        (tmp_path / folder).mkdir()
+        write_doc(tmp_path / folder, "story", wire(headline=headline))
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 2
+    assert set(Article.objects.values_list("headline", flat=True)) == {
+        "First story",
+        "Second story",
+    }
+
+
+@pytest.mark.django_db
+def test_over_long_tag_or_editor_names_never_abort_the_run_or_overflow_a_column(tmp_path):
+    write_doc(tmp_path, "a_longtag", wire(), metadata={"tags": ["x" * 150]})
+    write_doc(tmp_path, "b_longeditor", wire(headline="B", editing="Editing by " + "Y" * 250))
+    write_doc(tmp_path, "c_good", wire(headline="C"))
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") + summary.count("failed") == 3
+    assert Article.objects.filter(import_key="c_good").exists()
+    for model in (Tag, Editor):
+        limits = {f: model._meta.get_field(f).max_length for f in ("name", "slug")}
+        for obj in model.objects.all():
+            assert all(len(getattr(obj, f)) <= n for f, n in limits.items())
+
+
+@pytest.mark.django_db
+def test_a_date_only_published_at_is_noon_that_day(tmp_path):
+    path = write_doc(tmp_path, "dated", wire(), metadata={"published_at": "2020-03-09"})
+    run_import(path)
+    local = Article.objects.get().published_at.astimezone(ZoneInfo("Asia/Baghdad"))
+    assert (local.date(), local.hour) == (datetime.date(2020, 3, 9), 12)
