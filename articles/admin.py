@@ -1,12 +1,19 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from .models import Article, ArticleByline, Byline, Editor, Region, Tag
+from .history import changes_since, version_changes
+from .models import Article, ArticleByline, Byline, Correction, Editor, Region, Tag
 from .search import search_articles
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -80,11 +87,23 @@ class ArticleBylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("kind", "noted_at", "text")
+    verbose_name = "correction or update"
+    verbose_name_plural = "corrections and updates (shown at the article's foot)"
+
+
 class ArticleAdminForm(forms.ModelForm):
     # Set per request by ArticleAdmin.get_form.
     may_publish = False
 
+    class Meta:
+        widgets = {"lock_version": forms.HiddenInput}
+
     def clean(self):
+        self.check_not_changed_since_loaded()
         cleaned = super().clean()
         status = cleaned.get("status")
         if not self.may_publish and status in EDITORIAL_STATUSES:
@@ -96,10 +115,49 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["published_at"] = timezone.now()
         return cleaned
 
+    def check_not_changed_since_loaded(self):
+        """Refuse a save based on an out-of-date copy, and say what changed meanwhile.
+
+        The row lock makes the check and the save one step: a second editor saving at
+        the same moment waits, then sees the first one's version number."""
+        self.conflict = None
+        if self.instance.pk is None or "lock_version" not in self.cleaned_data:
+            return
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("lock_version", flat=True)
+            .first()
+        )
+        loaded = self.cleaned_data["lock_version"]
+        if current is None or loaded == current:
+            return
+        fresh = Article.objects.get(pk=self.instance.pk)
+        changes, later_versions, compared = changes_since(fresh, loaded, self.cleaned_data)
+        self.conflict = {"changes": changes, "versions": later_versions, "compared": compared}
+        # The next save, made after reading what changed, is based on the current version.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("lock_version")] = current
+        who = ", ".join(
+            sorted({v.revision.user.get_username() for v in later_versions if v.revision.user})
+        )
+        raise ValidationError(
+            "Someone else saved this article after you opened it"
+            + (f" ({who})" if who else "")
+            + ". Your text is kept below and was not saved. Compare it with their changes, "
+            "listed above the form, then save again to keep your version."
+        )
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
     list_display = (
         "headline",
         "status",
@@ -114,7 +172,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, summaries and bodies."
     autocomplete_fields = ("dateline", "regions", "tags", "editors")
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = (ArticleBylineInline,)
+    inlines = (ArticleBylineInline, CorrectionInline)
     readonly_fields = ("created_at", "updated_at", "created_by", "import_key")
     list_per_page = 50
     show_full_result_count = False
@@ -122,7 +180,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("headline", "slug", "summary", "body")}),
         ("Filing", {"fields": ("dateline", "source", "regions", "tags", "editors")}),
-        ("Publication", {"fields": ("status", "published_at")}),
+        ("Publication", {"fields": ("status", "published_at", "lock_version")}),
         (
             "Record",
             {
@@ -159,7 +217,40 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html_join(", ", "{}", ((r.name,) for r in article.regions.all()))
 
     def view_on_site(self, article):
-        return article.get_absolute_url() if article.is_public else None
+        # Staff see unpublished work at its future public URL, or at a preview URL.
+        return article.get_absolute_url() or article.get_preview_url()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.version_changes_view),
+                name="articles_article_version_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def version_changes_view(self, request, object_id, version_id):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "version": version,
+            "changes": version_changes(version),
+            "title": f"Changes saved {version.revision.date_created:%Y-%m-%d %H:%M}",
+        }
+        return TemplateResponse(request, "admin/articles/article/version_changes.html", context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -175,14 +266,25 @@ class ArticleAdmin(admin.ModelAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def is_reporters_own_draft(self, request, obj):
+        return obj.status not in EDITORIAL_STATUSES and obj.created_by_id == request.user.pk
+
     def has_change_permission(self, request, obj=None):
-        # Once an article is published or withdrawn, only editors may change it.
-        if obj is not None and obj.status in EDITORIAL_STATUSES and not can_publish(request):
+        # Reporters change only their own drafts; editors change everything.
+        if (
+            obj is not None
+            and not can_publish(request)
+            and not self.is_reporters_own_draft(request, obj)
+        ):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status in EDITORIAL_STATUSES and not can_publish(request):
+        if (
+            obj is not None
+            and not can_publish(request)
+            and not self.is_reporters_own_draft(request, obj)
+        ):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -206,8 +308,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 if status == Article.Status.PUBLISHED and article.published_at is None:
                     article.published_at = now
                     fields.append("published_at")
-                article.save(update_fields=fields)
-                self.log_change(request, article, f"{verb} (bulk action).")
+                with reversion.create_revision():
+                    article.save(update_fields=fields)
+                    reversion.set_user(request.user)
+                    self.log_change(request, article, f"{verb} (bulk action).")
                 changed += 1
         self.message_user(
             request,
@@ -231,9 +335,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send selected drafts to review", permissions=("change",))
     def send_to_review(self, request, queryset):
-        self._set_status(
-            request,
-            queryset.filter(status=Article.Status.DRAFT),
-            Article.Status.REVIEW,
-            "Sent to review",
-        )
+        drafts = queryset.filter(status=Article.Status.DRAFT)
+        if not can_publish(request):
+            drafts = drafts.filter(created_by=request.user)
+        self._set_status(request, drafts, Article.Status.REVIEW, "Sent to review")

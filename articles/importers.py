@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -307,7 +308,8 @@ def _validate_metadata(metadata):
 def _write_article(*, existing, key, document, metadata, checksum, status, published_at,
                    dateline, regions, tags, extra_bylines):  # fmt: skip
     """Create or update the article for one parsed document, all or nothing."""
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Imported from wire copy, key {key}")
         article = existing or Article(
             import_key=key,
             status=status,

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -181,6 +182,9 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
+    def for_article_page(self):
+        return self.with_credits().prefetch_related("editors", "corrections")
+
     def in_region(self, region):
         """Articles about this region or any place inside it."""
         return self.filter(
@@ -256,6 +260,9 @@ class Article(models.Model):
         max_length=200, null=True, blank=True, unique=True, editable=False
     )
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # Optimistic locking: every save increments it, and an editor's save is refused when
+    # the article changed since their form was loaded (see ArticleAdminForm).
+    lock_version = models.PositiveIntegerField(default=0)
     # Filled by a database trigger on PostgreSQL (migration 0003); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -284,14 +291,30 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.headline)[:300]
         self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
-        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            extra = {"lock_version"} | (
+                {"body_html"} if "body" in kwargs["update_fields"] else set()
+            )
+            kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
+        with transaction.atomic():
+            # Counted from the locked row, so it only ever grows, whatever this copy says
+            # (a restored old revision included).
+            stored = None
+            if self.pk is not None and not self._state.adding:
+                stored = (
+                    Article.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("lock_version", flat=True)
+                    .first()
+                )
+            self.lock_version = (stored or 0) + 1
+            super().save(*args, **kwargs)
+            self._keep_old_url_working()
 
     def get_absolute_url(self):
-        local = timezone.localtime(self.published_at) if self.published_at else None
-        if local is None:
+        if self.published_at is None:
             return None
+        local = timezone.localtime(self.published_at)
         return reverse(
             "article-detail",
             kwargs={
@@ -301,6 +324,32 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        if {"status", "published_at", "slug"} <= set(field_names):
+            article._loaded_public_url = article.public_url()
+        return article
+
+    def _keep_old_url_working(self):
+        """A published article's earlier URLs answer 301 to its current one."""
+        old_url = getattr(self, "_loaded_public_url", None)
+        new_url = self.public_url()
+        if new_url:
+            ArticleRedirect.objects.filter(old_path=new_url).delete()
+        if old_url and old_url != new_url:
+            ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": self})
+        self._loaded_public_url = new_url
+
+    def public_url(self):
+        """The URL the public has seen this article at, if it has been published."""
+        if self.status == self.Status.PUBLISHED and self.published_at:
+            return self.get_absolute_url()
+        return None
+
+    def get_preview_url(self):
+        return reverse("article-preview", kwargs={"pk": self.pk})
 
     @property
     def is_public(self):
@@ -360,3 +409,52 @@ class ArticleByline(models.Model):
 
     def __str__(self):
         return f"{self.byline} on {self.article}"
+
+
+class Correction(models.Model):
+    """A dated note at the foot of an article: a correction of fact, or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right; basic Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+    noted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {timezone.localtime(self.noted_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_markdown(self.text)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A correction or update is a change readers should see in the "updated" time.
+            Article.objects.filter(pk=self.article_id, updated_at__lt=self.noted_at).update(
+                updated_at=self.noted_at
+            )
+
+
+class ArticleRedirect(models.Model):
+    """An earlier public URL of an article, kept when its slug or date changes."""
+
+    old_path = models.CharField(max_length=400, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article.get_absolute_url()}"
+
+
+# Every admin save and import of an article keeps a revision: the article, its bylines and
+# its notes. The rendered HTML and the search vector are derived, so they are not stored.
+reversion.register(
+    Article, follow=("article_bylines", "corrections"), exclude=("body_html", "search_vector")
+)
+reversion.register(ArticleByline)
+reversion.register(Correction, exclude=("text_html",))

@@ -47,6 +47,7 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="article-detail",
     ),
+    path("articles/preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
     path("regions/", views.RegionIndexView.as_view(), name="region-index"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("tags/", views.TagIndexView.as_view(), name="tag-index"),

@@ -1,6 +1,9 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
-from django.views.generic import ListView, TemplateView
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
     DateDetailView,
     DayArchiveView,
@@ -9,7 +12,7 @@ from django.views.generic.dates import (
 )
 
 from .filters import ArticleFilter
-from .models import Article, Byline, Region, Tag
+from .models import Article, ArticleRedirect, Byline, Region, Tag
 
 
 class PublishedArticlesMixin:
@@ -71,14 +74,63 @@ class ArticleDayArchiveView(PublishedArticlesMixin, DayArchiveView):
     pass
 
 
-class ArticleDetailView(PublishedArticlesMixin, DateDetailView):
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("editors")
+class ArticlePageMixin:
+    """The article page, for readers and for staff previewing unpublished work."""
+
+    template_name = "articles/article_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
+        context["is_preview"] = not self.object.is_public
         return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["is_preview"]:
+            # A preview must never be cached or indexed.
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class ArticleDetailView(ArticlePageMixin, PublishedArticlesMixin, DateDetailView):
+    def get_allow_future(self):
+        return self.request.user.is_staff
+
+    def get_queryset(self):
+        # Staff preview: the one place a public view shows unpublished work.
+        if self.request.user.is_staff:
+            return Article.objects.for_article_page()
+        return Article.objects.published().for_article_page()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = (
+                ArticleRedirect.objects.filter(old_path=request.path)
+                .select_related("article")
+                .first()
+            )
+            if moved and moved.article.is_public:
+                return redirect(moved.article.get_absolute_url(), permanent=True)
+            raise
+
+
+class ArticlePreviewView(UserPassesTestMixin, ArticlePageMixin, DetailView):
+    """Staff preview of an article that has no public URL yet (an undated draft)."""
+
+    raise_exception = True
+
+    def test_func(self):
+        return self.request.user.is_staff
+
+    def handle_no_permission(self):
+        raise Http404("No article here.")
+
+    def get_queryset(self):
+        return Article.objects.for_article_page()
 
 
 class SubjectArticlesView(PublishedArticlesMixin, ListView):

@@ -27,3 +27,9 @@ def editor_client(editor):
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is Django's concern; the tests only need logins to work, quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
