@@ -105,7 +105,6 @@ class NoLeakTests(TestCase):
 
         check_list("/", visible, counted=False)
         check_list("/articles/", visible)
-        check_list("/articles/?q=Story", visible)
         check_list("/articles/?q=marker", visible)
         for region in REGION_FILTERS:
             expected = {i for i in visible if built[i][1]["regions"] & CONTAINS[region]}
