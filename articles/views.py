@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
@@ -13,6 +14,7 @@ from django.views.generic.dates import (
 
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Byline, Region, Tag
+from .sitemaps import news_sitemap_articles
 
 
 class PublishedArticlesMixin:
@@ -197,3 +199,25 @@ class BylineIndexView(ListView):
 
     def get_queryset(self):
         return Byline.objects.in_use()
+
+
+def news_sitemap(request):
+    """The Google News sitemap: articles published in the last two days."""
+    context = {
+        "articles": news_sitemap_articles(),
+        "base_url": f"{request.scheme}://{request.get_host()}",
+        "publication_name": settings.NEWSROOM_NAME,
+    }
+    return render(request, "news_sitemap.xml", context, content_type="application/xml")
+
+
+def robots_txt(request):
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = [
+        "User-agent: *",
+        "Disallow: /articles/preview/",
+        "Disallow: /articles/?",
+        f"Sitemap: {base}{reverse('sitemap-index')}",
+        f"Sitemap: {base}{reverse('news-sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -104,12 +104,19 @@ class NoLeakTests(TestCase):
                 assert shown_count(html) == len(expected), url
 
         check_list("/", visible, counted=False)
+        for feed in ("/feed/", "/feed/atom/"):
+            check_list(feed, visible, counted=False)
+        sitemap = client.get("/sitemap-articles.xml").content.decode()
+        assert {int(n) for n in re.findall(r"/story-(\d+)/", sitemap)} == visible
+        news = client.get("/news-sitemap.xml").content.decode()
+        assert {int(n) for n in re.findall(r"/story-(\d+)/", news)} <= visible
         check_list("/articles/", visible)
         check_list("/articles/?q=marker", visible)
         for region in REGION_FILTERS:
             expected = {i for i in visible if built[i][1]["regions"] & CONTAINS[region]}
             check_list(f"/articles/?region={region}", expected)
             check_list(f"/regions/{region}/", expected)
+            check_list(f"/regions/{region}/feed/", expected, counted=False)
         for tag in TAGS:
             expected = {i for i in visible if tag in built[i][1]["tags"]}
             slug = tag.lower()
@@ -121,6 +128,10 @@ class NoLeakTests(TestCase):
             assert response.status_code == (200 if expected else 404)
             if expected:
                 assert tokens(response.content.decode()) == expected
+            feed = client.get(f"/tags/{slug}/feed/")
+            assert feed.status_code == (200 if expected else 404)
+            if expected:
+                assert tokens(feed.content.decode()) == expected
         for byline in BYLINES:
             expected = {i for i in visible if byline in built[i][1]["bylines"]}
             slug = byline.lower().replace(" ", "-")
@@ -128,6 +139,10 @@ class NoLeakTests(TestCase):
             assert response.status_code == (200 if expected else 404)
             if expected:
                 assert tokens(response.content.decode()) == expected
+            feed = client.get(f"/bylines/{slug}/feed/atom/")
+            assert feed.status_code == (200 if expected else 404)
+            if expected:
+                assert tokens(feed.content.decode()) == expected
         tag_index = client.get("/tags/").content.decode()
         byline_index = client.get("/bylines/").content.decode()
         for tag in TAGS:
