@@ -51,6 +51,8 @@ urlpatterns = [
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/export.csv", views.ArticleExportView.as_view(fmt="csv"), name="export-csv"),
+    path("articles/export.json", views.ArticleExportView.as_view(fmt="json"), name="export-json"),
     path(
         "articles/<yyyy:year>/",
         views.ArticleYearArchiveView.as_view(),

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
     DateDetailView,
@@ -12,9 +14,11 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
+from .exports import csv_lines, export_rows, json_chunks
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Byline, Region, Tag
 from .sitemaps import news_sitemap_articles
+from .structured_data import news_article
 
 
 class PublishedArticlesMixin:
@@ -64,6 +68,30 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return super().render_to_response(context, **kwargs)
 
 
+class ArticleExportView(View):
+    """/articles/export.csv and .json: the archive list's result, same query string."""
+
+    fmt = "csv"
+    content_types = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+    def get(self, request):
+        filterset = ArticleFilter(
+            request.GET or None,
+            queryset=Article.objects.published().with_credits(),
+            request=request,
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400)
+        rows = export_rows(filterset.qs, request.build_absolute_uri)
+        if self.fmt == "csv":
+            body = csv_lines(rows)
+        else:
+            body = json_chunks(rows, dict(request.GET.items()))
+        response = StreamingHttpResponse(body, content_type=self.content_types[self.fmt])
+        response["Content-Disposition"] = f'attachment; filename="articles.{self.fmt}"'
+        return response
+
+
 class ArticleYearArchiveView(PublishedArticlesMixin, YearArchiveView):
     make_object_list = True
 
@@ -85,10 +113,16 @@ class ArticlePageMixin:
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
         context["is_preview"] = not self.object.is_public
+        if not context["is_preview"]:
+            context["canonical_url"] = self.request.build_absolute_uri(
+                self.object.get_absolute_url()
+            )
+            context["structured_data"] = news_article(self.object, self.request)
         return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
+        response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         if context["is_preview"]:
             # A preview must never be cached or indexed.
             add_never_cache_headers(response)

@@ -256,3 +256,52 @@ def test_filter_form_labels_every_field(client):
                          ("to", "To")]:  # fmt: skip
         assert f'<label for="id_{field}">{label}</label>' in html
     assert "invalid name" not in html
+
+
+def test_article_page_has_canonical_opengraph_and_news_article_json_ld(client):
+    import json
+
+    article = make_article(
+        "Dam repairs", summary="Work starts.", regions=["mosul"], tags=["Water"],
+        bylines=["Kurdistan 24"], editors=["Laurie Mylroie"], published_at=at("2021-05-01 09:00"),
+    )  # fmt: skip
+    html = client.get(article.get_absolute_url()).content.decode()
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta property="og:title" content="Dam repairs">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    payload = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    data = json.loads(payload.group(1))
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Dam repairs"
+    assert data["description"] == "Work starts."
+    assert data["datePublished"] == "2021-05-01T06:00:00+00:00"
+    assert data["author"][0]["name"] == "Kurdistan 24"
+    assert data["editor"] == [{"@type": "Person", "name": "Laurie Mylroie"}]
+    assert data["publisher"]["name"]
+    assert data["contentLocation"][0]["name"] == "Mosul"
+    assert data["keywords"] == ["Water"]
+
+
+def test_json_ld_cannot_break_out_of_its_script_block(client):
+    article = make_article("</script><script>alert(1)</script>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in html
+
+
+def test_public_pages_answer_conditional_requests_with_304(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    assert "public" in first["Cache-Control"]
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    since = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    listing = client.get("/articles/")
+    assert client.get("/articles/", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
+
+
+def test_staff_pages_are_not_cached_publicly(editor_client):
+    response = editor_client.get("/")
+    assert "private" in response["Cache-Control"]
