@@ -15,6 +15,7 @@ from django.views.generic.dates import (
 )
 
 from .exports import csv_lines, export_rows, json_chunks
+from .facets import active_filters, date_facets, histogram, month_counts, region_facets, tag_facets
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Byline, Region, Tag
 from .sitemaps import news_sitemap_articles
@@ -59,7 +60,21 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filter=self.filterset, query_string=query.urlencode())
+        context.update(
+            filter=self.filterset,
+            query_string=query.urlencode(),
+            active_filters=active_filters(self.filterset),
+        )
+        if not (self.filterset.is_bound and not self.filterset.is_valid()):
+            results = self.object_list
+            cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            months = month_counts(results)
+            context.update(
+                region_facets=region_facets(results, cleaned.get("region")),
+                tag_facets=tag_facets(results, cleaned.get("tag")),
+                date_facets=date_facets(months),
+                histogram=histogram(months),
+            )
         return context
 
     def render_to_response(self, context, **kwargs):

@@ -112,6 +112,15 @@ class NoLeakTests(TestCase):
         assert {int(n) for n in re.findall(r"/story-(\d+)/", news)} <= visible
         check_list("/articles/", visible)
         check_list("/articles/?q=marker", visible)
+        context = client.get("/articles/").context
+        facets = {f.label: f.count for f in context["region_facets"]}
+        assert facets.get("Iraq", 0) == len([i for i in visible if built[i][1]["regions"]])
+        assert {f.label: f.count for f in context["tag_facets"]} == {
+            tag: n for tag in TAGS if (n := len([i for i in visible if tag in built[i][1]["tags"]]))
+        }
+        assert sum(year.count for year in context["date_facets"]) == len(visible)
+        bars = context["histogram"]["bars"] if context["histogram"] else []
+        assert sum(bar.count for bar in bars) == len(visible)
         for region in REGION_FILTERS:
             expected = {i for i in visible if built[i][1]["regions"] & CONTAINS[region]}
             check_list(f"/articles/?region={region}", expected)

@@ -11,3 +11,15 @@ def ld_json(value):
     A data block, not a script: the Content-Security-Policy does not apply to it."""
     script = json_script(value)  # escapes <, > and & inside the JSON
     return mark_safe(script.replace('type="application/json"', 'type="application/ld+json"', 1))
+
+
+@register.simple_tag(takes_context=True)
+def narrowed(context, params):
+    """The current query string with `params` set (and the page reset)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for key, value in params.items():
+        query[key] = value
+    if "from" in params or "to" in params:
+        query.pop("date", None)
+    return "?" + query.urlencode()

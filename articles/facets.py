@@ -1,0 +1,183 @@
+"""Facets beside the archive's results: how the current result divides by place, tag,
+year and month, each count one aggregate query over the filtered queryset."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+
+from .models import Article, Region
+
+TAG_FACET_SIZE = 15
+# The tree's upper levels, shown whatever the filter; a chosen region adds its places.
+REGION_FACET_KINDS = [Region.Kind.COUNTRY, Region.Kind.REGION, Region.Kind.GOVERNORATE]
+
+
+@dataclass
+class Facet:
+    label: str
+    count: int
+    params: dict
+    depth: int = 0
+    active: bool = False
+    children: list = field(default_factory=list)
+
+
+def region_facets(queryset, selected=None):
+    """Counts for the gazetteer's upper levels (and the places inside a chosen region),
+    each counting an article once however many places inside it the article names."""
+    levels = Q(kind__in=REGION_FACET_KINDS)
+    if selected is not None:
+        levels |= Q(parent=selected)
+    shown = list(Region.objects.filter(levels).order_by("path"))
+    if not shown:
+        return []
+    through = Article.regions.through
+    counts = queryset.order_by().aggregate(
+        **{
+            f"r{region.pk}": Count(
+                "pk",
+                filter=Q(
+                    Exists(
+                        through.objects.filter(
+                            article_id=OuterRef("pk"), region__path__startswith=region.path
+                        )
+                    )
+                ),
+            )
+            for region in shown
+        }
+    )
+    return [
+        Facet(
+            region.name,
+            counts[f"r{region.pk}"],
+            {"region": region.slug},
+            depth=region.depth,
+            active=selected is not None and region.pk == selected.pk,
+        )
+        for region in shown
+        if counts[f"r{region.pk}"]
+    ]
+
+
+def tag_facets(queryset, selected=None):
+    rows = (
+        Article.tags.through.objects.filter(article__in=queryset.order_by().values("pk"))
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("article_id"))
+        .order_by("-n", "tag__name")[:TAG_FACET_SIZE]
+    )
+    return [
+        Facet(
+            row["tag__name"],
+            row["n"],
+            {"tag": row["tag__slug"]},
+            active=selected is not None and row["tag__slug"] == selected.slug,
+        )
+        for row in rows
+    ]
+
+
+def month_counts(queryset):
+    """[(first day of month, count)] in the newsroom's time zone, oldest first."""
+    rows = (
+        queryset.order_by()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return [(row["month"].date(), row["n"]) for row in rows]
+
+
+def month_range_params(month):
+    last = calendar.monthrange(month.year, month.month)[1]
+    return {"from": month.isoformat(), "to": month.replace(day=last).isoformat()}
+
+
+def date_facets(months):
+    """Years, each with its months, from month_counts()."""
+    years = {}
+    for month, n in months:
+        year = years.setdefault(
+            month.year,
+            Facet(
+                str(month.year),
+                0,
+                {"from": f"{month.year}-01-01", "to": f"{month.year}-12-31"},
+            ),
+        )
+        year.count += n
+        year.children.append(Facet(f"{month:%B}", n, month_range_params(month), depth=1))
+    return sorted(years.values(), key=lambda facet: facet.label, reverse=True)
+
+
+@dataclass
+class Bar:
+    month: datetime.date
+    count: int
+    x: float
+    y: float
+    height: float
+    params: dict
+
+
+def histogram(months, width=600, height=120, max_bars=240):
+    """Bars for a server-drawn SVG: one a month from the first to the last, empty months
+    included, so gaps in the archive show as gaps."""
+    if not months:
+        return None
+    counts = dict(months)
+    first, last = months[0][0], months[-1][0]
+    series = []
+    month = first
+    while month <= last and len(series) < max_bars:
+        series.append((month, counts.get(month, 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    peak = max(n for _, n in series) or 1
+    bar_width = width / len(series)
+    bars = [
+        Bar(
+            month=m,
+            count=n,
+            x=round(i * bar_width, 2),
+            y=round(height - height * n / peak, 2),
+            height=round(height * n / peak, 2),
+            params=month_range_params(m),
+        )
+        for i, (m, n) in enumerate(series)
+    ]
+    return {
+        "bars": bars,
+        "bar_width": round(max(bar_width - 1, 0.5), 2),
+        "width": width,
+        "height": height,
+        "peak": peak,
+        "first": first,
+        "last": last,
+    }
+
+
+def active_filters(filterset):
+    """The filters in force, each with the query string that removes it."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    chips = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        remaining = filterset.data.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        shown = value.name if hasattr(value, "name") else str(value)
+        chips.append(
+            {
+                "label": filterset.filters[name].label,
+                "value": shown,
+                "remove": remaining.urlencode(),
+            }
+        )
+    return chips

@@ -1,0 +1,103 @@
+import datetime
+
+import pytest
+
+from articles.facets import histogram, month_counts
+from articles.models import Article
+from tests.factories import at, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    make_article("A", regions=["makhmour", "nineveh"], tags=["Oil"],
+                 published_at=at("2020-03-09 12:00"))  # fmt: skip
+    make_article("B", regions=["erbil-city"], tags=["Oil", "Water"],
+                 published_at=at("2020-03-31 23:30"))  # fmt: skip
+    make_article("C", regions=["duhok"], published_at=at("2020-06-01 10:00"))
+    make_article("D", regions=["duhok"], status=Article.Status.DRAFT, tags=["Oil"])
+
+
+def facets_of(client, query=""):
+    response = client.get(f"/articles/{query}")
+    assert response.status_code == 200
+    return response.context
+
+
+def test_region_facets_count_each_article_once_per_region(client, archive):
+    facets = {f.label: f.count for f in facets_of(client)["region_facets"]}
+    # A names Makhmour and Nineveh: one article for Nineveh, not two.
+    assert facets["Nineveh"] == 1
+    assert facets["Iraq"] == 3
+    assert facets["Kurdistan Region"] == 2
+    assert facets["Duhok"] == 1  # the draft is not counted
+    assert "Baghdad" not in facets  # empty places are left out
+
+
+def test_region_facets_follow_the_current_filters(client, archive):
+    facets = {f.label: f.count for f in facets_of(client, "?tag=oil")["region_facets"]}
+    assert facets == {"Iraq": 2, "Kurdistan Region": 1, "Erbil": 1, "Nineveh": 1}
+
+
+def test_choosing_a_region_shows_the_places_inside_it(client, archive):
+    facets = facets_of(client, "?region=nineveh")["region_facets"]
+    assert {f.label: f.count for f in facets}["Makhmour"] == 1
+    assert [f.label for f in facets if f.active] == ["Nineveh"]
+
+
+def test_tag_facets_count_published_articles_only(client, archive):
+    facets = {f.label: f.count for f in facets_of(client)["tag_facets"]}
+    assert facets == {"Oil": 2, "Water": 1}
+
+
+def test_date_facets_use_newsroom_months(client, archive):
+    years = facets_of(client)["date_facets"]
+    assert [(y.label, y.count) for y in years] == [("2020", 3)]
+    assert [(m.label, m.count) for m in years[0].children] == [("March", 2), ("June", 1)]
+    assert years[0].children[0].params == {"from": "2020-03-01", "to": "2020-03-31"}
+
+
+def test_facet_links_narrow_the_current_query(client, archive):
+    page = client.get("/articles/?tag=oil").content.decode()
+    assert 'href="?tag=oil&amp;region=nineveh"' in page
+    assert 'href="?tag=oil&amp;from=2020-03-01&amp;to=2020-03-31"' in page
+
+
+def test_active_filters_show_as_removable_chips(client, archive):
+    page = client.get("/articles/?tag=oil&region=nineveh").content.decode()
+    assert "Region: Nineveh" in page
+    assert 'href="?tag=oil"' in page  # removes the region
+    assert 'href="?region=nineveh"' in page  # removes the tag
+
+
+def test_histogram_has_a_bar_per_month_including_empty_ones():
+    months = [(datetime.date(2020, 3, 1), 2), (datetime.date(2020, 6, 1), 1)]
+    drawn = histogram(months)
+    assert [b.month.month for b in drawn["bars"]] == [3, 4, 5, 6]
+    assert [b.count for b in drawn["bars"]] == [2, 0, 0, 1]
+    assert drawn["bars"][0].height == drawn["height"]  # the tallest bar fills the chart
+    assert drawn["bars"][3].height == drawn["height"] / 2
+
+
+def test_histogram_is_drawn_in_the_page_without_javascript(client, archive):
+    page = client.get("/articles/").content.decode()
+    assert '<svg viewBox="0 0 600 120"' in page
+    assert "<title>March 2020: 2 articles</title>" in page
+    assert "<script" not in page
+
+
+def test_month_counts_group_by_newsroom_month():
+    make_article(published_at=at("2020-04-01 01:00"))  # 31 March in UTC
+    assert month_counts(Article.objects.published()) == [(datetime.date(2020, 4, 1), 1)]
+
+
+def test_facets_take_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for i in range(3):
+        make_article(regions=["duhok"], tags=[f"T{i}"])
+    with django_assert_max_num_queries(12) as few:
+        client.get("/articles/")
+    for i in range(15):
+        make_article(regions=["makhmour"], tags=[f"U{i}"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/articles/")
