@@ -138,7 +138,7 @@ def histogram(months, width=600, height=120, max_bars=240):
         series.append((month, counts.get(month, 0)))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     peak = max(n for _, n in series) or 1
-    bar_width = width / len(series)
+    bar_width = min(width / len(series), 40)  # a few months should not fill the chart
     bars = [
         Bar(
             month=m,
