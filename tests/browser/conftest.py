@@ -41,3 +41,17 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def gazetteer_and_roles(transactional_db):
+    """Browser tests run in transactional tests, whose flush empties the tables the data
+    migrations filled; put the gazetteer and the roles back (both loaders are idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from articles.gazetteer import load_gazetteer
+    from articles.models import Region
+    from articles.roles import apply_roles
+
+    load_gazetteer(Region)
+    apply_roles(Group, Permission)

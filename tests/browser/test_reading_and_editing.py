@@ -11,8 +11,7 @@ from articles.models import Article
 from articles.roles import EDITOR
 from tests.factories import make_staff
 
-# serialized_rollback: the gazetteer and roles, made by data migrations, survive the flush
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SEED_HEADLINE = "Two US soldiers die in Iraqi security operation that kills 25 ISIS members"
 
