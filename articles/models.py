@@ -44,7 +44,8 @@ class Region(models.Model):
         ordering = ["path"]
 
     def __str__(self):
-        return self.name
+        # Several places share a name (Erbil the city, Erbil the governorate).
+        return f"{self.name} ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
         old_path = self.path

@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleRedirect, Correction
 from articles.roles import REPORTER
-from tests.admin_forms import article_form_data, change_url
+from tests.admin_forms import article_post_data, change_url
 from tests.factories import at, make_article, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def save_in_admin(client, article, **changes):
     article.refresh_from_db()
-    return client.post(change_url(article), article_form_data(article, **changes))
+    return client.post(change_url(article), article_post_data(article, **changes))
 
 
 def test_every_admin_save_keeps_a_revision_with_who_and_when(editor_client, editor):
@@ -52,7 +52,7 @@ def test_restoring_an_old_revision_is_itself_a_new_revision(editor_client):
     url = reverse("admin:articles_article_revision", args=[article.pk, original.pk])
     form = editor_client.get(url)
     assert form.status_code == 200
-    data = article_form_data(Article.objects.get(pk=article.pk), headline="Original headline")
+    data = article_post_data(Article.objects.get(pk=article.pk), headline="Original headline")
     data["lock_version"] = form.context["adminform"].form["lock_version"].value()
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
@@ -69,7 +69,7 @@ def test_second_editor_to_save_gets_a_conflict_and_keeps_their_text(editor):
     second.force_login(other)
     article = make_article("Shared story", body="Original body.")
     # Both open the form: both forms carry the same version number.
-    opened = article_form_data(Article.objects.get(pk=article.pk))
+    opened = article_post_data(Article.objects.get(pk=article.pk))
     first_post = first.post(change_url(article), {**opened, "body": "First editor's body."})
     assert first_post.status_code == 302
     response = second.post(change_url(article), {**opened, "body": "Second editor's body."})
@@ -89,7 +89,7 @@ def test_second_editor_to_save_gets_a_conflict_and_keeps_their_text(editor):
 
 def test_a_bulk_action_meanwhile_also_counts_as_a_conflicting_change(editor_client):
     article = make_article(status=Article.Status.DRAFT)
-    opened = article_form_data(Article.objects.get(pk=article.pk), headline="Mine")
+    opened = article_post_data(Article.objects.get(pk=article.pk), headline="Mine")
     editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "send_to_review", "_selected_action": [article.pk]},

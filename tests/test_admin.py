@@ -1,0 +1,382 @@
+"""The article admin, driven through Django's test client as staff use it: roles, the
+publishing rules, bulk actions, the change list (queries, search, region filter),
+autocomplete and "View on site"."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from articles.roles import EDITOR, REPORTER, ROLE_PERMISSIONS
+from tests.admin_forms import article_post_data, change_url, management_form
+from tests.factories import at, make_article, make_byline, region
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+CHANGELIST_URL = reverse("admin:articles_article_changelist")
+AUTOCOMPLETE_URL = reverse("admin:autocomplete")
+
+
+def action_post_data(action, *articles):
+    return {
+        "action": action,
+        "select_across": "0",
+        "index": "0",
+        "_selected_action": [str(a.pk) for a in articles],
+    }
+
+
+def form_errors(response):
+    assert response.status_code == 200, response.status_code
+    return response.context["adminform"].form.errors
+
+
+def changelist_headlines(response):
+    assert response.status_code == 200
+    return {a.headline for a in response.context["cl"].result_list}
+
+
+def bulk_log_messages(article):
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=str(article.pk),
+            action_flag=CHANGE,
+        ).values_list("change_message", flat=True)
+    )
+
+
+# Roles
+
+
+def test_migrations_create_reporter_and_editor_groups_with_exactly_their_listed_permissions():
+    for role in (REPORTER, EDITOR):
+        group = Group.objects.get(name=role)
+        granted = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert granted == set(ROLE_PERMISSIONS[role])
+
+
+def test_editor_group_may_publish_and_reporter_group_may_not(reporter, editor):
+    assert Group.objects.get(name=EDITOR).permissions.filter(codename="publish_article").exists()
+    assert not (
+        Group.objects.get(name=REPORTER).permissions.filter(codename="publish_article").exists()
+    )
+    assert editor.has_perm("articles.publish_article")
+    assert not reporter.has_perm("articles.publish_article")
+
+
+# Reporters: drafts and review, never publication
+
+
+def test_reporter_status_choices_are_only_draft_and_review(reporter_client):
+    response = reporter_client.get(ADD_URL)
+    assert response.status_code == 200
+    choices = [value for value, _ in response.context["adminform"].form.fields["status"].choices]
+    assert choices == ["draft", "review"]
+
+
+def test_reporter_adds_a_draft_with_the_add_form_and_is_recorded_as_its_creator(
+    reporter, reporter_client
+):
+    jane = make_byline("Jane Reporter")
+    data = article_post_data(new_bylines=[jane], regions=[str(region("erbil").pk)])
+    response = reporter_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    article = Article.objects.get(slug="a-new-story")
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == reporter
+    assert article.ordered_bylines == [jane]
+    assert [r.slug for r in article.regions.all()] == ["erbil"]
+
+
+@pytest.mark.parametrize("status", ["published", "withdrawn"])
+def test_reporter_cannot_publish_or_withdraw_from_the_add_form(reporter_client, status):
+    response = reporter_client.post(ADD_URL, article_post_data(status=status))
+    assert "status" in form_errors(response)
+    assert not Article.objects.filter(status=status).exists()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["published", "withdrawn"])
+def test_reporter_cannot_publish_or_withdraw_their_draft_from_the_change_form(
+    reporter, reporter_client, status
+):
+    draft = make_article("My draft", status=Article.Status.DRAFT, created_by=reporter)
+    data = article_post_data(draft, status=status, headline="Changed headline")
+    response = reporter_client.post(change_url(draft), data)
+    assert "status" in form_errors(response)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert draft.headline == "My draft"
+    assert not Article.objects.filter(status=status).exists()
+
+
+def test_reporter_sends_their_draft_to_review_with_the_form(reporter, reporter_client):
+    draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+    response = reporter_client.post(
+        change_url(draft), article_post_data(draft, status=Article.Status.REVIEW)
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+
+
+def test_reporter_sees_a_published_article_read_only(reporter, reporter_client):
+    article = make_article("Published story", created_by=reporter)
+    response = reporter_client.get(change_url(article))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    html = response.content.decode()
+    assert 'name="_save"' not in html
+    assert 'name="headline"' not in html
+
+
+def test_reporter_post_to_a_published_article_is_refused_and_changes_nothing(
+    reporter, reporter_client
+):
+    article = make_article("Published story", created_by=reporter)
+    before = Article.objects.get(pk=article.pk)
+    data = article_post_data(article, headline="Rewritten after publication")
+    response = reporter_client.post(change_url(article), data)
+    assert response.status_code == 403
+    after = Article.objects.get(pk=article.pk)
+    assert after.headline == "Published story"
+    assert (after.status, after.lock_version) == (before.status, before.lock_version)
+
+
+def test_reporter_is_not_offered_the_publishing_actions(reporter_client):
+    make_article(status=Article.Status.DRAFT)
+    response = reporter_client.get(CHANGELIST_URL)
+    offered = {name for name, _ in response.context["action_form"].fields["action"].choices}
+    assert "send_to_review" in offered
+    assert offered.isdisjoint({"publish", "unpublish", "withdraw"})
+
+
+def test_reporter_posting_the_publish_action_leaves_the_draft_a_draft(reporter, reporter_client):
+    draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+    reporter_client.post(CHANGELIST_URL, action_post_data("publish", draft))
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert draft.published_at is None
+    assert bulk_log_messages(draft) == []
+
+
+def test_reporter_sends_their_draft_to_review_with_the_action(reporter, reporter_client):
+    draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+    reporter_client.post(CHANGELIST_URL, action_post_data("send_to_review", draft))
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+    assert bulk_log_messages(draft) == ["Sent to review (bulk action)."]
+
+
+# Editors: publication
+
+
+def test_editor_publishing_without_a_time_gets_the_current_time(editor_client):
+    draft = make_article(status=Article.Status.DRAFT)
+    before = timezone.now()
+    response = editor_client.post(
+        change_url(draft), article_post_data(draft, status=Article.Status.PUBLISHED)
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert before <= draft.published_at <= timezone.now()
+    assert draft.is_public
+
+
+def test_editor_publishing_with_a_future_time_schedules_the_article(editor_client):
+    draft = make_article(status=Article.Status.DRAFT)
+    future = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
+    data = article_post_data(
+        draft,
+        status=Article.Status.PUBLISHED,
+        published_at_0=future.strftime("%Y-%m-%d"),
+        published_at_1=future.strftime("%H:%M:%S"),
+    )
+    assert editor_client.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.published_at == future
+    assert not draft.is_public
+    assert not Article.objects.published().exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "end", "verb"),
+    [
+        ("publish", Article.Status.DRAFT, Article.Status.PUBLISHED, "Published"),
+        ("unpublish", Article.Status.PUBLISHED, Article.Status.DRAFT, "Unpublished"),
+        ("withdraw", Article.Status.PUBLISHED, Article.Status.WITHDRAWN, "Withdrawn"),
+    ],
+)
+def test_editor_bulk_action_changes_status_and_logs_each_article(
+    editor_client, action, start, end, verb
+):
+    chosen = [make_article(status=start), make_article(status=start)]
+    bystander = make_article(status=start)
+    response = editor_client.post(CHANGELIST_URL, action_post_data(action, *chosen))
+    assert response.status_code == 302
+    for article in chosen:
+        article.refresh_from_db()
+        assert article.status == end
+        assert bulk_log_messages(article) == [f"{verb} (bulk action)."]
+    bystander.refresh_from_db()
+    assert bystander.status == start
+    assert bulk_log_messages(bystander) == []
+
+
+def test_bulk_publish_fills_in_a_missing_time_and_keeps_a_given_one(editor_client):
+    undated = make_article(status=Article.Status.DRAFT)
+    dated = make_article(status=Article.Status.DRAFT, published_at=at("2020-03-09 12:00"))
+    before = timezone.now()
+    editor_client.post(CHANGELIST_URL, action_post_data("publish", undated, dated))
+    undated.refresh_from_db()
+    dated.refresh_from_db()
+    assert before <= undated.published_at <= timezone.now()
+    assert dated.published_at == at("2020-03-09 12:00")
+
+
+# The change list
+
+
+def make_listed_articles(count, start=0):
+    places = ["erbil", "nineveh", "duhok-city", "mosul", "kirkuk"]
+    for i in range(start, start + count):
+        make_article(
+            f"Listed story {i}",
+            status=Article.Status.PUBLISHED if i % 3 else Article.Status.DRAFT,
+            published_at=at(f"2020-03-{1 + i % 28:02d} 12:00") if i % 3 else None,
+            regions=[places[i % 5], places[(i + 1) % 5]],
+            bylines=[f"Writer {i % 4}", "Wire Agency"],
+            tags=[f"Topic {i % 3}"],
+            source="Kurdistan 24" if i % 2 else "Rudaw",
+        )
+
+
+def test_changelist_shows_bylines_and_regions_for_an_editor(editor_client):
+    make_article(
+        "Dam inspected", regions=["erbil", "mosul"], bylines=["Jane Reporter", "Wire Agency"]
+    )
+    response = editor_client.get(CHANGELIST_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Jane Reporter, Wire Agency" in html
+    assert "Erbil, Mosul" in html
+
+
+def test_changelist_query_count_does_not_grow_with_the_number_of_rows(editor_client):
+    make_listed_articles(3)
+    editor_client.get(CHANGELIST_URL)  # warm caches (content types, session) first
+    with CaptureQueriesContext(connection) as three:
+        assert changelist_headlines(editor_client.get(CHANGELIST_URL)) == {
+            f"Listed story {i}" for i in range(3)
+        }
+    make_listed_articles(9, start=3)
+    with CaptureQueriesContext(connection) as twelve:
+        assert len(changelist_headlines(editor_client.get(CHANGELIST_URL))) == 12
+    assert len(twelve) == len(three), "\n".join(q["sql"] for q in twelve.captured_queries)
+
+
+def test_changelist_search_finds_an_article_by_a_word_in_its_body(editor_client):
+    make_article("Harvest report", body="Farmers near Halabja picked pomegranates early.")
+    make_article("Budget talks", body="Ministers met in Baghdad.")
+    make_article("Draft harvest", status=Article.Status.DRAFT, body="More pomegranates.")
+    response = editor_client.get(CHANGELIST_URL, {"q": "pomegranates"})
+    assert changelist_headlines(response) == {"Harvest report", "Draft harvest"}
+
+
+def test_region_filter_includes_articles_about_places_inside_the_region(editor_client):
+    make_article("Erbil story", regions=["erbil-city"])
+    make_article("Nineveh story", regions=["nineveh"])
+    make_article("Basra story", regions=["basra"])
+    kurdistan = editor_client.get(CHANGELIST_URL, {"region": "kurdistan-region"})
+    assert changelist_headlines(kurdistan) == {"Erbil story"}
+    iraq = editor_client.get(CHANGELIST_URL, {"region": "iraq"})
+    assert changelist_headlines(iraq) == {"Erbil story", "Nineveh story", "Basra story"}
+    nineveh = editor_client.get(CHANGELIST_URL, {"region": "nineveh"})
+    assert changelist_headlines(nineveh) == {"Nineveh story"}
+
+
+# Autocomplete
+
+
+@pytest.mark.parametrize("user", ["reporter_client", "editor_client"])
+def test_region_autocomplete_finds_erbil_for_staff(request, user):
+    client = request.getfixturevalue(user)
+    response = client.get(
+        AUTOCOMPLETE_URL,
+        {"app_label": "articles", "model_name": "article", "field_name": "regions", "term": "Erb"},
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert {r["id"] for r in results} == {str(region(s).pk) for s in ("erbil", "erbil-city")}
+    assert {r["text"] for r in results} == {"Erbil (governorate)", "Erbil (city)"}
+
+
+def test_region_autocomplete_tells_same_named_places_apart(editor_client):
+    response = editor_client.get(
+        AUTOCOMPLETE_URL,
+        {"app_label": "articles", "model_name": "article", "field_name": "regions", "term": "Erb"},
+    )
+    labels = [r["text"] for r in response.json()["results"]]
+    assert len(labels) == 2
+    assert len(set(labels)) == 2
+
+
+# "View on site"
+
+
+def test_view_on_site_links_a_published_article_to_its_public_page(editor_client):
+    article = make_article("Published story", published_at=at("2020-03-09 12:00"))
+    response = editor_client.get(change_url(article))
+    assert response.status_code == 200
+    public_url = f"/articles/2020/03/09/{article.slug}/"
+    assert response.context["absolute_url"] == public_url
+    assert f'href="{public_url}" class="viewsitelink"' in response.content.decode()
+
+
+def test_view_on_site_for_an_undated_draft_is_the_staff_preview_not_a_public_page(editor_client):
+    # By design (ArticleAdmin.view_on_site): staff see unpublished work at a preview URL.
+    draft = make_article(status=Article.Status.DRAFT)
+    assert draft.get_absolute_url() is None
+    response = editor_client.get(change_url(draft))
+    assert response.status_code == 200
+    assert response.context["absolute_url"] == draft.get_preview_url()
+    preview = editor_client.get(draft.get_preview_url())
+    assert preview.status_code == 200
+    assert "Preview: not published." in preview.content.decode()
+
+
+# Corrections
+
+
+def test_editor_adds_a_correction_in_the_article_form(editor_client):
+    article = make_article()
+    data = article_post_data(article)
+    data.update(
+        {
+            **management_form("corrections", total=1),
+            "corrections-0-kind": "correction",
+            "corrections-0-noted_at_0": "2020-03-10",
+            "corrections-0-noted_at_1": "09:00:00",
+            "corrections-0-text": "An earlier version misspelt Makhmour.",
+            "corrections-0-id": "",
+            "corrections-0-article": str(article.pk),
+        }
+    )
+    assert editor_client.post(change_url(article), data).status_code == 302
+    assert Correction.objects.filter(article=article).count() == 1
