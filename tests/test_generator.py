@@ -1,0 +1,33 @@
+import pytest
+
+from articles.generator import generate
+from articles.importers import import_paths
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generator_writes_articles_with_credits_and_a_few_unpublished():
+    generate(300, seed=7)
+    assert Article.objects.count() == 300
+    published = Article.objects.published().count()
+    assert 250 < published < 300
+    sample = Article.objects.published().with_credits().first()
+    assert sample.ordered_bylines and sample.regions.all()
+    assert sample.body_html.startswith("<p>")
+    assert 300 <= len(sample.body.split()) <= 1500
+
+
+def test_generator_is_deterministic_for_a_seed():
+    generate(20, seed=3)
+    first = list(Article.objects.order_by("pk").values_list("headline", flat=True))
+    Article.objects.all().delete()
+    generate(20, seed=3)
+    assert list(Article.objects.order_by("pk").values_list("headline", flat=True)) == first
+
+
+def test_generated_wire_files_import(tmp_path):
+    generate(40, seed=5, wire_folder=tmp_path)
+    summary = import_paths([tmp_path])
+    assert summary.count("imported") == 40
+    assert summary.count("failed") == 0
