@@ -5,7 +5,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from .models import Article, Region
@@ -27,39 +28,42 @@ class Facet:
 
 def region_facets(queryset, selected=None):
     """Counts for the gazetteer's upper levels (and the places inside a chosen region),
-    each counting an article once however many places inside it the article names."""
+    each counting an article once however many places inside it the article names.
+
+    One grouped query: every (article, place) row of the result joins each shown region
+    whose path is a prefix of the place's path, and articles are counted distinct."""
     levels = Q(kind__in=REGION_FACET_KINDS)
     if selected is not None:
         levels |= Q(parent=selected)
-    shown = list(Region.objects.filter(levels).order_by("path"))
+    shown = {region.pk: region for region in Region.objects.filter(levels)}
     if not shown:
         return []
-    through = Article.regions.through
-    counts = queryset.order_by().aggregate(
-        **{
-            f"r{region.pk}": Count(
-                "pk",
-                filter=Q(
-                    Exists(
-                        through.objects.filter(
-                            article_id=OuterRef("pk"), region__path__startswith=region.path
-                        )
-                    )
-                ),
-            )
-            for region in shown
-        }
-    )
+    results_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    through = Article.regions.through._meta.db_table
+    region_table = Region._meta.db_table
+    placeholders = ", ".join(["%s"] * len(shown))
+    sql = f"""
+        SELECT shown.id, COUNT(DISTINCT link.article_id)
+        FROM {through} link
+        JOIN {region_table} place ON place.id = link.region_id
+        JOIN {region_table} shown
+          ON substr(place.path, 1, length(shown.path)) = shown.path
+        WHERE shown.id IN ({placeholders}) AND link.article_id IN ({results_sql})
+        GROUP BY shown.id
+    """  # noqa: S608 - table names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*shown, *params])
+        counts = dict(cursor.fetchall())
     return [
         Facet(
             region.name,
-            counts[f"r{region.pk}"],
+            counts[region.pk],
             {"region": region.slug},
             depth=region.depth,
             active=selected is not None and region.pk == selected.pk,
         )
-        for region in shown
-        if counts[f"r{region.pk}"]
+        for region in sorted(shown.values(), key=lambda r: r.path)
+        if counts.get(region.pk)
     ]
 
 
