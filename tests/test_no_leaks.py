@@ -103,6 +103,13 @@ class NoLeakTests(TestCase):
             if counted:
                 assert shown_count(html) == len(expected), url
 
+        def check_subject(url, expected):
+            """A tag or byline page or feed: its articles, or a 404 if none is public."""
+            response = client.get(url)
+            assert response.status_code == (200 if expected else 404), url
+            if expected:
+                assert tokens(response.content.decode()) == expected, url
+
         check_list("/", visible, counted=False)
         for feed in ("/feed/", "/feed/atom/"):
             check_list(feed, visible, counted=False)
@@ -133,25 +140,13 @@ class NoLeakTests(TestCase):
                 check_list(f"/articles/?tag={slug}", expected)
             else:  # a tag on no public article does not exist for the public
                 assert client.get(f"/articles/?tag={slug}").status_code == 400
-            response = client.get(f"/tags/{slug}/")
-            assert response.status_code == (200 if expected else 404)
-            if expected:
-                assert tokens(response.content.decode()) == expected
-            feed = client.get(f"/tags/{slug}/feed/")
-            assert feed.status_code == (200 if expected else 404)
-            if expected:
-                assert tokens(feed.content.decode()) == expected
+            check_subject(f"/tags/{slug}/", expected)
+            check_subject(f"/tags/{slug}/feed/", expected)
         for byline in BYLINES:
             expected = {i for i in visible if byline in built[i][1]["bylines"]}
             slug = byline.lower().replace(" ", "-")
-            response = client.get(f"/bylines/{slug}/")
-            assert response.status_code == (200 if expected else 404)
-            if expected:
-                assert tokens(response.content.decode()) == expected
-            feed = client.get(f"/bylines/{slug}/feed/atom/")
-            assert feed.status_code == (200 if expected else 404)
-            if expected:
-                assert tokens(feed.content.decode()) == expected
+            check_subject(f"/bylines/{slug}/", expected)
+            check_subject(f"/bylines/{slug}/feed/atom/", expected)
         tag_index = client.get("/tags/").content.decode()
         byline_index = client.get("/bylines/").content.decode()
         for tag in TAGS:
