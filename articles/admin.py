@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -74,7 +75,7 @@ class RegionWithPlacesFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        region = Region.objects.filter(slug=self.value()).first()
+        region = Region.objects.filter(slug=self.value().replace("\x00", "")).first()
         return queryset.in_region(region) if region else queryset.none()
 
 
@@ -166,7 +167,7 @@ class ArticleAdmin(VersionAdmin):
         "region_names",
         "updated_at",
     )
-    list_filter = ("status", RegionWithPlacesFilter, "tags", "source")
+    list_filter = ("status", RegionWithPlacesFilter, "tags")
     date_hierarchy = "published_at"
     search_fields = ("headline",)
     search_help_text = "Search headlines, summaries and bodies."
@@ -223,7 +224,7 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/history/<int:version_id>/changes/",
+                "<int:object_id>/history/<int:version_id>/changes/",
                 self.admin_site.admin_view(self.version_changes_view),
                 name="articles_article_version_changes",
             ),
@@ -247,6 +248,32 @@ class ArticleAdmin(VersionAdmin):
             "title": f"Changes saved {version.revision.date_created:%Y-%m-%d %H:%M}",
         }
         return TemplateResponse(request, "admin/articles/article/version_changes.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore: allowed only to who may change the article as it stands now. django-
+        reversion puts the old version in place before the form checks permissions, so
+        the check must come first; and the live lock_version is kept across the restore,
+        so that a save made meanwhile is still a conflict."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        request.live_lock_version = article.lock_version
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Bringing back a deleted article is an editor's decision.
+        if not can_publish(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        live = getattr(request, "live_lock_version", None)
+        if live is not None and object_id is not None:
+            # Undo what the restored version wrote to the counter (it only grows).
+            Article.objects.filter(pk=object_id).update(lock_version=live)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)

@@ -5,6 +5,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -38,7 +39,10 @@ def region_facets(queryset, selected=None):
     shown = {region.pk: region for region in Region.objects.filter(levels)}
     if not shown:
         return []
-    results_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        results_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # queryset.none(): nothing to count
+        return []
     through = Article.regions.through._meta.db_table
     region_table = Region._meta.db_table
     placeholders = ", ".join(["%s"] * len(shown))

@@ -15,6 +15,13 @@ class LatestArticlesFeed(Feed):
     link = "/"
     description = "The latest articles published by the newsroom."
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The newest item's date goes backwards when it is unpublished, and a reader asking
+        # If-Modified-Since would then keep it: revalidate with the ETag alone.
+        del response["Last-Modified"]
+        return response
+
     def articles(self, obj):
         return Article.objects.published()
 
@@ -46,17 +53,20 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class SubjectFeed(LatestArticlesFeed):
-    subject_queryset = None
+    def get_subject_queryset(self):
+        """Built per request: "in use" means public now, not when the process started."""
+        raise NotImplementedError
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.subject_queryset.all(), slug=slug)
+        return get_object_or_404(self.get_subject_queryset(), slug=slug)
 
     def link(self, subject):
         return subject.get_absolute_url()
 
 
 class RegionFeed(SubjectFeed):
-    subject_queryset = Region.objects.all()
+    def get_subject_queryset(self):
+        return Region.objects.all()
 
     def title(self, region):
         return f"Newsroom: {region.name}"
@@ -69,7 +79,8 @@ class RegionFeed(SubjectFeed):
 
 
 class TagFeed(SubjectFeed):
-    subject_queryset = Tag.objects.in_use()
+    def get_subject_queryset(self):
+        return Tag.objects.in_use()
 
     def title(self, tag):
         return f"Newsroom: {tag.name}"
@@ -82,7 +93,8 @@ class TagFeed(SubjectFeed):
 
 
 class BylineFeed(SubjectFeed):
-    subject_queryset = Byline.objects.in_use()
+    def get_subject_queryset(self):
+        return Byline.objects.in_use()
 
     def title(self, byline):
         return f"Newsroom: {byline.name}"

@@ -453,9 +453,8 @@ class ArticleRedirect(models.Model):
 
 
 # Every admin save and import of an article keeps a revision: the article, its bylines and
-# its notes. The rendered HTML and the search vector are derived, so they are not stored.
-reversion.register(
-    Article, follow=("article_bylines", "corrections"), exclude=("body_html", "search_vector")
-)
+# its notes. The rendered HTML is kept too: a restore writes rows back without save(), so
+# it must not leave them empty. The search vector is the database trigger's to fill.
+reversion.register(Article, follow=("article_bylines", "corrections"), exclude=("search_vector",))
 reversion.register(ArticleByline)
-reversion.register(Correction, exclude=("text_html",))
+reversion.register(Correction)

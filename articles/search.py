@@ -14,6 +14,8 @@ from django.db.models import F, Q
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 32
+WORD_RE = re.compile(r"\w+")
 TERM_RE = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
 
 
@@ -31,12 +33,26 @@ def search_terms(query):
     return [(text, excluded) for text, excluded in terms if text]
 
 
+def websearch_text(query):
+    """The query rebuilt from its words and phrases only. Runs of bare operators ('-----')
+    overflow PostgreSQL's websearch parser ("tsquery stack too small"); words do not."""
+    parts = []
+    for text, excluded in search_terms(query)[:MAX_TERMS]:
+        text = " ".join(WORD_RE.findall(text))
+        if text:
+            parts.append(("-" if excluded else "") + (f'"{text}"' if " " in text else text))
+    return " ".join(parts)
+
+
 def search_articles(queryset, query):
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    if not query:
+    if not query.strip():
         return queryset
     if connection.vendor == "postgresql":
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        text = websearch_text(query)
+        if not text:
+            return queryset.none()
+        search_query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         return (
             queryset.filter(search_vector=search_query)
             .annotate(rank=SearchRank(F("search_vector"), search_query))

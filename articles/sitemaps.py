@@ -26,6 +26,11 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, article):
         return article.updated_at
 
+    def get_latest_lastmod(self):
+        # Django would walk every item for this (a million rows) and send it as
+        # Last-Modified, which goes backwards when the newest article is unpublished.
+        return None
+
 
 class RegionSitemap(Sitemap):
     changefreq = "daily"

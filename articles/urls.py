@@ -5,11 +5,23 @@ from . import feeds, views
 from .sitemaps import SITEMAPS
 
 
-class FourDigits:
-    """Exactly four digits, kept as text: the date views parse them with their formats,
-    and one date has one URL (no /articles/02020/)."""
+def without_last_modified(view):
+    """Sitemaps: revalidate by ETag only (see LatestArticlesFeed.__call__)."""
 
-    regex = "[0-9]{4}"
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.has_header("Last-Modified"):
+            del response["Last-Modified"]
+        return response
+
+    return wrapped
+
+
+class FourDigits:
+    """A year from 1900 to 2999 as four digits, kept as text: the date views parse it,
+    one date has one URL (no /articles/02020/), and no date arithmetic overflows."""
+
+    regex = "(?:19|2[0-9])[0-9]{2}"
 
     def to_python(self, value):
         return value
@@ -44,7 +56,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        without_last_modified(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

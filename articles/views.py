@@ -4,7 +4,6 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import http_date
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
@@ -137,7 +136,6 @@ class ArticlePageMixin:
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         if context["is_preview"]:
             # A preview must never be cached or indexed.
             add_never_cache_headers(response)
@@ -187,11 +185,14 @@ class ArticlePreviewView(UserPassesTestMixin, ArticlePageMixin, DetailView):
 class SubjectArticlesView(PublishedArticlesMixin, ListView):
     """A page about one region, tag or byline, listing its published articles."""
 
-    subject_queryset = None
+    def get_subject_queryset(self):
+        """Built per request: "in use" means public now, not when the process started."""
+        raise NotImplementedError
+
     template_name = None
 
     def get(self, request, *args, **kwargs):
-        self.subject = get_object_or_404(self.subject_queryset.all(), slug=kwargs["slug"])
+        self.subject = get_object_or_404(self.get_subject_queryset(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -199,7 +200,9 @@ class SubjectArticlesView(PublishedArticlesMixin, ListView):
 
 
 class RegionDetailView(SubjectArticlesView):
-    subject_queryset = Region.objects.select_related("parent")
+    def get_subject_queryset(self):
+        return Region.objects.select_related("parent")
+
     template_name = "articles/region_detail.html"
 
     def get_queryset(self):
@@ -212,7 +215,9 @@ class RegionDetailView(SubjectArticlesView):
 
 
 class TagDetailView(SubjectArticlesView):
-    subject_queryset = Tag.objects.in_use()
+    def get_subject_queryset(self):
+        return Tag.objects.in_use()
+
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
@@ -220,7 +225,9 @@ class TagDetailView(SubjectArticlesView):
 
 
 class BylineDetailView(SubjectArticlesView):
-    subject_queryset = Byline.objects.in_use()
+    def get_subject_queryset(self):
+        return Byline.objects.in_use()
+
     template_name = "articles/byline_detail.html"
 
     def get_queryset(self):

@@ -241,3 +241,59 @@ def test_only_admins_manage_accounts(editor_client):
     client = Client()
     client.force_login(admin)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_reporter_cannot_restore_an_old_draft_of_a_published_article(reporter, reporter_client):
+    article = make_article("Draft by reporter", status=Article.Status.DRAFT, created_by=reporter)
+    assert save_in_admin(reporter_client, article).status_code == 302  # version 1: a draft
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED,
+                                                 published_at=at("2020-03-09 12:00"))  # fmt: skip
+    draft_version = Version.objects.get_for_object(article).first()
+    url = reverse("admin:articles_article_revision", args=[article.pk, draft_version.pk])
+    assert reporter_client.get(url).status_code == 403
+    data = article_post_data(Article.objects.get(pk=article.pk), status="review")
+    assert reporter_client.post(url, data).status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    recover = reverse("admin:articles_article_recover", args=[draft_version.pk])
+    assert reporter_client.get(recover).status_code == 403
+
+
+def test_a_save_made_while_a_restore_form_is_open_is_a_conflict(editor_client):
+    article = make_article("Original")
+    save_in_admin(editor_client, article)
+    save_in_admin(editor_client, article, headline="Second")
+    old = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {**article_post_data(Article.objects.get(pk=article.pk)), "headline": "Original"}
+    data["lock_version"] = form["lock_version"].value()
+    before = Article.objects.get(pk=article.pk).lock_version
+    save_in_admin(editor_client, article, headline="Important fix")  # someone saves meanwhile
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone else saved this article" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Important fix"
+    assert article.lock_version > before
+
+
+def test_restoring_a_version_keeps_the_corrections_text(client, editor_client):
+    article = make_article("Story")
+    Correction.objects.create(article=article, text="A name was misspelt.")
+    save_in_admin(editor_client, article, **{"corrections-TOTAL_FORMS": "1",
+        "corrections-INITIAL_FORMS": "1",
+        "corrections-0-id": str(article.corrections.get().pk),
+        "corrections-0-article": str(article.pk), "corrections-0-kind": "correction",
+        "corrections-0-noted_at_0": "2026-01-01", "corrections-0-noted_at_1": "10:00:00",
+        "corrections-0-text": "A name was misspelt."})  # fmt: skip
+    save_in_admin(editor_client, article, headline="Story, updated")
+    first = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {**article_post_data(Article.objects.get(pk=article.pk)), "headline": "Story"}
+    data["lock_version"] = form["lock_version"].value()
+    assert editor_client.post(url, data).status_code == 302
+    assert Article.objects.get(pk=article.pk).headline == "Story"
+    assert Correction.objects.get().text_html == "<p>A name was misspelt.</p>"
+    assert "A name was misspelt." in client.get(article.get_absolute_url()).content.decode()
