@@ -4,7 +4,7 @@ from django.utils.cache import patch_cache_control
 
 class PublicCachingMiddleware:
     """Lets browsers and proxies reuse what every reader sees alike for a short while;
-    with the ETag and Last-Modified that ConditionalGetMiddleware checks, a repeat visit
+    with the ETag that ConditionalGetMiddleware checks, a repeat visit
     is a 304. Anything personal (a logged-in editor's page, the admin) stays private."""
 
     def __init__(self, get_response):
