@@ -44,16 +44,23 @@ def test_history_page_shows_a_readable_diff_of_a_save(editor_client):
     assert "<ins>month.</ins>" in html
 
 
+def open_restore_form(client, article, **changes):
+    """Open the oldest version's restore form as an editor would; return its URL and the
+    POST data it would send (with the version number the form carried)."""
+    oldest = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    data = article_post_data(Article.objects.get(pk=article.pk), **changes)
+    data["lock_version"] = form.context["adminform"].form["lock_version"].value()
+    return url, data
+
+
 def test_restoring_an_old_revision_is_itself_a_new_revision(editor_client):
     article = make_article("Original headline")
     save_in_admin(editor_client, article)
     save_in_admin(editor_client, article, headline="Changed headline")
-    original = Version.objects.get_for_object(article).last()
-    url = reverse("admin:articles_article_revision", args=[article.pk, original.pk])
-    form = editor_client.get(url)
-    assert form.status_code == 200
-    data = article_post_data(Article.objects.get(pk=article.pk), headline="Original headline")
-    data["lock_version"] = form.context["adminform"].form["lock_version"].value()
+    url, data = open_restore_form(editor_client, article, headline="Original headline")
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.headline == "Original headline"
@@ -263,11 +270,7 @@ def test_a_save_made_while_a_restore_form_is_open_is_a_conflict(editor_client):
     article = make_article("Original")
     save_in_admin(editor_client, article)
     save_in_admin(editor_client, article, headline="Second")
-    old = Version.objects.get_for_object(article).last()
-    url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
-    form = editor_client.get(url).context["adminform"].form
-    data = {**article_post_data(Article.objects.get(pk=article.pk)), "headline": "Original"}
-    data["lock_version"] = form["lock_version"].value()
+    url, data = open_restore_form(editor_client, article, headline="Original")
     before = Article.objects.get(pk=article.pk).lock_version
     save_in_admin(editor_client, article, headline="Important fix")  # someone saves meanwhile
     response = editor_client.post(url, data)
@@ -288,11 +291,7 @@ def test_restoring_a_version_keeps_the_corrections_text(client, editor_client):
         "corrections-0-noted_at_0": "2026-01-01", "corrections-0-noted_at_1": "10:00:00",
         "corrections-0-text": "A name was misspelt."})  # fmt: skip
     save_in_admin(editor_client, article, headline="Story, updated")
-    first = Version.objects.get_for_object(article).last()
-    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
-    form = editor_client.get(url).context["adminform"].form
-    data = {**article_post_data(Article.objects.get(pk=article.pk)), "headline": "Story"}
-    data["lock_version"] = form["lock_version"].value()
+    url, data = open_restore_form(editor_client, article, headline="Story")
     assert editor_client.post(url, data).status_code == 302
     assert Article.objects.get(pk=article.pk).headline == "Story"
     assert Correction.objects.get().text_html == "<p>A name was misspelt.</p>"
