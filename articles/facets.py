@@ -18,6 +18,26 @@ REGION_FACET_KINDS = [Region.Kind.COUNTRY, Region.Kind.REGION, Region.Kind.GOVER
 
 
 @dataclass
+class ResultSummary:
+    """What the archive list shows about its whole result: cached, so computed once per
+    filter and archive version (see archive_cache)."""
+
+    count: int
+    regions: list
+    tags: list
+    months: list
+
+
+def summarize(results, selected_region=None, selected_tag=None):
+    return ResultSummary(
+        count=results.order_by().count(),
+        regions=region_facets(results, selected_region),
+        tags=tag_facets(results, selected_tag),
+        months=month_counts(results),
+    )
+
+
+@dataclass
 class Facet:
     label: str
     count: int

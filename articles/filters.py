@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from .archive_cache import gazetteer
 from .models import Article, Byline, Region, Tag
 from .search import search_articles
 
@@ -37,9 +38,36 @@ class SlugChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class GazetteerIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for region in gazetteer():
+            yield self.choice(region)
+
+    def __len__(self):
+        return len(gazetteer()) + (self.field.empty_label is not None)
+
+
 class RegionChoiceField(SlugChoiceField):
+    """The gazetteer as a select, from the cached list rather than a query per page."""
+
+    iterator = GazetteerIterator
+
     def label_from_instance(self, obj):
         return "\u2003" * obj.depth + obj.name
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for region in gazetteer():
+            if region.slug == value:
+                return region
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": str(value).replace("\x00", "")},
+        )
 
 
 class RegionFilter(django_filters.ModelChoiceFilter):
@@ -111,6 +139,14 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
+
+    def filter_queryset(self, queryset):
+        # Search last: it keeps the newest matches of everything the other filters chose.
+        search = self.form.cleaned_data.get("q")
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, search)
 
     def filter_search(self, queryset, name, value):
         return search_articles(queryset, value)

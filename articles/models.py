@@ -458,3 +458,13 @@ class ArticleRedirect(models.Model):
 reversion.register(Article, follow=("article_bylines", "corrections"), exclude=("search_vector",))
 reversion.register(ArticleByline)
 reversion.register(Correction)
+
+
+class ArchiveState(models.Model):
+    """One row whose version database triggers bump on every write to what the public
+    archive shows (see articles.archive_cache): cached counts are keyed by it."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Archive version {self.version}"

@@ -1,7 +1,10 @@
 """Full-text search over articles.
 
 On PostgreSQL: the trigger-maintained `search_vector` (GIN-indexed) matched with a
-websearch query ("quoted phrases", -exclusions, or) and ordered by SearchRank.
+websearch query ("quoted phrases", -exclusions, or) and ordered by SearchRank. Ranking
+reads every match's vector, and a common word matches a third of a million articles; so
+the result is the newest SEARCH_CANDIDATES matches (of whatever else filters the list),
+best first. Older matches are reached by narrowing the dates.
 On SQLite: every word and quoted phrase must appear in the headline, summary or body,
 and -words must not; ordered newest first.
 """
@@ -15,6 +18,7 @@ from django.db.models import F, Q
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
+SEARCH_CANDIDATES = 500
 WORD_RE = re.compile(r"\w+")
 TERM_RE = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
 
@@ -44,6 +48,11 @@ def websearch_text(query):
     return " ".join(parts)
 
 
+def is_capped(result_count):
+    """Whether a search result stopped at SEARCH_CANDIDATES (older matches left out)."""
+    return connection.vendor == "postgresql" and result_count >= SEARCH_CANDIDATES
+
+
 def search_articles(queryset, query):
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query.strip():
@@ -53,8 +62,13 @@ def search_articles(queryset, query):
         if not text:
             return queryset.none()
         search_query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return (
+        newest_matches = (
             queryset.filter(search_vector=search_query)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:SEARCH_CANDIDATES]
+        )
+        return (
+            queryset.filter(pk__in=newest_matches)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "-published_at", "-pk")
         )

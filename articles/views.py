@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
@@ -13,12 +15,22 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
+from .archive_cache import cached_for_archive
 from .exports import csv_lines, export_rows, json_chunks
-from .facets import active_filters, date_facets, histogram, month_counts, region_facets, tag_facets
+from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Byline, Region, Tag
+from .search import is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that a page does not COUNT(*) its whole result."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
 
 
 class PublishedArticlesMixin:
@@ -32,6 +44,13 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return Article.objects.published().with_credits()
+
+    def result_count(self, queryset):
+        # A page's result is named by its path (region, tag, month...) alone.
+        return cached_for_archive(("count", self.request.path), queryset.order_by().count)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CountedPaginator(queryset, per_page, count=self.result_count(queryset), **kwargs)
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -51,9 +70,38 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         self.filterset = ArticleFilter(
             self.request.GET or None, queryset=super().get_queryset(), request=self.request
         )
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if self.filterset_is_invalid:
             return Article.objects.none()
         return self.filterset.qs
+
+    @property
+    def filterset_is_invalid(self):
+        return self.filterset.is_bound and not self.filterset.is_valid()
+
+    @property
+    def filters_in_force(self):
+        return self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+
+    @cached_property
+    def summary(self):
+        """Count and facets of the whole result, cached per filter and archive version."""
+        if self.filterset_is_invalid:
+            return ResultSummary(0, [], [], [])
+        cleaned = self.filters_in_force
+        key = tuple(
+            sorted(
+                (name, str(getattr(value, "pk", value)))
+                for name, value in cleaned.items()
+                if value not in (None, "")
+            )
+        )
+        return cached_for_archive(
+            ("list", *map("=".join, key)),
+            lambda: summarize(self.object_list, cleaned.get("region"), cleaned.get("tag")),
+        )
+
+    def result_count(self, queryset):
+        return self.summary.count
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,20 +112,19 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             query_string=query.urlencode(),
             active_filters=active_filters(self.filterset),
         )
-        if not (self.filterset.is_bound and not self.filterset.is_valid()):
-            results = self.object_list
-            cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-            months = month_counts(results)
+        if not self.filterset_is_invalid:
             context.update(
-                region_facets=region_facets(results, cleaned.get("region")),
-                tag_facets=tag_facets(results, cleaned.get("tag")),
-                date_facets=date_facets(months),
-                histogram=histogram(months),
+                region_facets=self.summary.regions,
+                tag_facets=self.summary.tags,
+                date_facets=date_facets(self.summary.months),
+                histogram=histogram(self.summary.months),
+                search_capped=bool(self.filters_in_force.get("q"))
+                and is_capped(self.summary.count),
             )
         return context
 
     def render_to_response(self, context, **kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if self.filterset_is_invalid:
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
 

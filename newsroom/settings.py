@@ -171,6 +171,17 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
 ARTICLES_PER_PAGE = 20
 # How long browsers and proxies may reuse a public page without asking again (seconds).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# Counts and facets are cached per archive version (articles/archive_cache.py); this only
+# bounds how long an entry for a version nobody asks for any more stays in memory.
+ARCHIVE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_CACHE_SECONDS", "3600"))
+# Per process: the key carries the archive version read from the database, so a worker's
+# cache is never stale, only unshared.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 # Production hardening: on whenever DEBUG is off, each overridable for a proxy setup.
 if not DEBUG:

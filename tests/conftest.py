@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from articles.roles import EDITOR, REPORTER
@@ -33,3 +34,12 @@ def editor_client(editor):
 def fast_password_hashing(settings):
     # Hashing strength is Django's concern; the tests only need logins to work, quickly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # A rolled-back test can leave the archive version where the next test starts, so
+    # one test's cached counts must not meet another's.
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,7 +3,7 @@ from django.db import connection
 
 from articles.models import Article
 from articles.search import search_articles, search_terms
-from tests.factories import make_article
+from tests.factories import at, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,33 @@ def test_postgresql_websearch_syntax_never_errors():
 def test_sqlite_fallback_matches_substrings_case_insensitively():
     make_article("Floods", body="Heavy rain in Duhok.")
     assert found("DUHOK") == ["Floods"]
+
+
+@on_postgresql
+def test_postgresql_search_keeps_the_newest_matches_when_there_are_too_many(monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 2)
+    make_article("Oldest dam story", published_at=at("2019-01-01 10:00"))
+    make_article("Middle dam story", published_at=at("2020-01-01 10:00"))
+    make_article("Newest dam story", published_at=at("2021-01-01 10:00"))
+    assert sorted(found("dam")) == ["Middle dam story", "Newest dam story"]
+
+
+@on_postgresql
+def test_postgresql_search_applies_the_other_filters_before_keeping_the_newest(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 2)
+    make_article("Old Duhok dam", regions=["duhok"], published_at=at("2019-01-01 10:00"))
+    make_article("Baghdad dam one", regions=["baghdad"], published_at=at("2021-01-01 10:00"))
+    make_article("Baghdad dam two", regions=["baghdad"], published_at=at("2021-01-02 10:00"))
+    response = client.get("/articles/?q=dam&region=duhok")
+    assert [a.headline for a in response.context["object_list"]] == ["Old Duhok dam"]
+
+
+@on_postgresql
+def test_postgresql_capped_search_says_older_matches_need_a_date_range(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 2)
+    for day in (1, 2, 3):
+        make_article(f"Dam story {day}", published_at=at(f"2021-01-0{day} 10:00"))
+    capped = client.get("/articles/?q=dam").content.decode()
+    narrowed = client.get("/articles/?q=dam&to=2021-01-01").content.decode()
+    assert "2 most recent matches" in capped
+    assert "most recent matches" not in narrowed

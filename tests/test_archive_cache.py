@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from articles.archive_cache import archive_version, cached_for_archive, install_version_triggers
+from articles.models import Article, Region
+from tests.factories import make_article, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def version_number():
+    return archive_version()[0]
+
+
+def count_shown(client, url="/articles/"):
+    return client.get(url).context["paginator"].count
+
+
+def test_saving_an_article_moves_the_archive_version():
+    article = make_article()
+    before = version_number()
+    article.headline = "Changed"
+    article.save()
+    assert version_number() > before
+
+
+def test_tagging_an_article_moves_the_archive_version():
+    article = make_article()
+    before = version_number()
+    article.tags.add(make_tag("Floods"))
+    assert version_number() > before
+
+
+def test_a_bulk_update_moves_the_archive_version():
+    make_article()
+    before = version_number()
+    Article.objects.update(status=Article.Status.WITHDRAWN)
+    assert version_number() > before
+
+
+def test_renaming_a_region_moves_the_archive_version():
+    before = version_number()
+    Region.objects.filter(slug="duhok").update(name="Dohuk")
+    assert version_number() > before
+
+
+def test_installing_the_triggers_twice_keeps_one_state_row():
+    install_version_triggers(connection)
+    install_version_triggers(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM articles_archivestate")
+        assert cursor.fetchone() == (1,)
+
+
+def test_cached_value_is_reused_until_the_archive_changes():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cached_for_archive(("test",), compute) == 1
+    assert cached_for_archive(("test",), compute) == 1
+    make_article()
+    assert cached_for_archive(("test",), compute) == 2
+
+
+def test_a_repeated_list_skips_the_counting_queries(client, django_assert_max_num_queries):
+    for _ in range(3):
+        make_article(regions=["duhok"], tags=["Floods"])
+    client.get("/articles/?region=kurdistan-region")
+    with django_assert_max_num_queries(6) as captured:
+        client.get("/articles/?region=kurdistan-region")
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+
+
+def test_list_count_follows_a_new_article_at_once(client):
+    make_article()
+    assert count_shown(client) == 1
+    make_article()
+    assert count_shown(client) == 2
+
+
+def test_list_count_drops_an_unpublished_article_at_once(client):
+    make_article()
+    kept = make_article()
+    assert count_shown(client) == 2
+    Article.objects.filter(pk=kept.pk).update(status=Article.Status.DRAFT)
+    assert count_shown(client) == 1
+
+
+def test_facets_drop_an_unpublished_article_at_once(client):
+    make_article(tags=["Floods"])
+    hidden = make_article(tags=["Floods"])
+    assert client.get("/articles/").context["tag_facets"][0].count == 2
+    Article.objects.filter(pk=hidden.pk).update(status=Article.Status.WITHDRAWN)
+    assert client.get("/articles/").context["tag_facets"][0].count == 1
+
+
+def test_list_count_includes_a_scheduled_article_once_it_is_due(client):
+    make_article()
+    make_article(published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert count_shown(client) == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert count_shown(client) == 2
+
+
+def test_region_page_count_follows_unpublishing(client):
+    make_article(regions=["duhok"])
+    hidden = make_article(regions=["duhok"])
+    assert count_shown(client, "/regions/duhok/") == 2
+    hidden.status = Article.Status.DRAFT
+    hidden.save()
+    assert count_shown(client, "/regions/duhok/") == 1
