@@ -1,3 +1,5 @@
+import datetime
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -364,17 +366,36 @@ class Article(models.Model):
     def ordered_bylines(self):
         return [ab.byline for ab in self.article_bylines.all()]
 
+    RELATED_WINDOW = datetime.timedelta(days=180)
+    RELATED_CANDIDATES = 30
+
     def related(self, limit=5):
-        """Published articles sharing the most tags and regions with this one."""
+        """Published articles from the half year before this one that share its places or
+        tags, those sharing the most first.
+
+        Bounded for a big archive: walking the date index back from this article, the
+        nearest RELATED_CANDIDATES articles sharing anything are scored, not every
+        article that ever named Iraq."""
         region_ids = [r.pk for r in self.regions.all()]
         tag_ids = [t.pk for t in self.tags.all()]
-        if not region_ids and not tag_ids:
+        if not (region_ids or tag_ids) or self.published_at is None:
             return Article.objects.none()
         shared_regions = Article.regions.through.objects.filter(
             article_id=OuterRef("pk"), region_id__in=region_ids
         )
         shared_tags = Article.tags.through.objects.filter(
             article_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+        nearest = (
+            Article.objects.published()
+            .filter(
+                published_at__lte=self.published_at,
+                published_at__gte=self.published_at - self.RELATED_WINDOW,
+            )
+            .exclude(pk=self.pk)
+            .filter(Exists(shared_regions) | Exists(shared_tags))
+            .order_by("-published_at", "-pk")
+            .values("pk")[: self.RELATED_CANDIDATES]
         )
 
         def count_of(subquery):
@@ -390,10 +411,9 @@ class Article(models.Model):
 
         return (
             Article.objects.published()
-            .exclude(pk=self.pk)
-            .filter(Exists(shared_regions) | Exists(shared_tags))
+            .filter(pk__in=nearest)
             .annotate(shared=count_of(shared_regions) + count_of(shared_tags))
-            .order_by("-shared", "-published_at")[:limit]
+            .order_by("-shared", "-published_at", "-pk")[:limit]
         )
 
 

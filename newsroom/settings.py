@@ -106,6 +106,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL, a psycopg pool per process (DB_POOL=0 turns it off). Health checks make
+# it hand out only live connections, so workers recover by themselves after an outage; a
+# request waits at most DB_POOL_TIMEOUT seconds for a connection before a 503.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "8")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "2")),
+        # Give up background reconnection quickly: the next request then starts a fresh
+        # attempt, rather than waiting out an ever longer backoff after the database is back.
+        "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_TIMEOUT", "2")),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

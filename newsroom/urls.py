@@ -10,3 +10,4 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
 ]
+handler500 = "articles.errors.server_error"

@@ -118,3 +118,19 @@ def test_related_articles_prefer_more_shared_regions_and_tags():
     make_article(regions=["duhok"])
     make_article(status=Article.Status.DRAFT, regions=["makhmour", "nineveh"], tags=["ISIS"])
     assert list(article.related()) == [closest, near]
+
+
+def test_related_articles_come_from_the_half_year_before():
+    article = make_article(regions=["makhmour"], published_at=at("2020-03-09 13:00"))
+    earlier = make_article(regions=["makhmour"], published_at=at("2020-01-09 13:00"))
+    make_article(regions=["makhmour"], published_at=at("2019-01-09 13:00"))
+    make_article(regions=["makhmour"], published_at=at("2020-03-10 13:00"))
+    assert list(article.related()) == [earlier]
+
+
+def test_related_articles_score_only_the_nearest_candidates(monkeypatch):
+    monkeypatch.setattr(Article, "RELATED_CANDIDATES", 1)
+    article = make_article(regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-09 13:00"))
+    nearest = make_article(regions=["makhmour"], published_at=at("2020-03-08 13:00"))
+    make_article(regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-01 13:00"))
+    assert list(article.related()) == [nearest]
