@@ -105,13 +105,21 @@ def archive_version():
     return version
 
 
-def cached_for_archive(key, compute):
-    """compute(), cached until the public archive changes (key: a tuple of strings)."""
+def archive_cache_key(key):
+    """A cache key for `key` (a tuple of strings) at the archive's current version, or
+    None where there is no version to key on (nothing may be cached then)."""
     version = archive_version()
     if version is None:
+        return None
+    return "archive:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
+
+
+def cached_for_archive(key, compute):
+    """compute(), cached until the public archive changes (key: a tuple of strings)."""
+    digest = archive_cache_key(key)
+    if digest is None:
         return compute()
-    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
-    return cache.get_or_set(f"archive:{digest}", compute, timeout=settings.ARCHIVE_CACHE_SECONDS)
+    return cache.get_or_set(digest, compute, timeout=settings.ARCHIVE_CACHE_SECONDS)
 
 
 def gazetteer():

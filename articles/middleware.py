@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+
+from .archive_cache import archive_cache_key
 
 
 class PublicCachingMiddleware:
@@ -20,3 +24,38 @@ class PublicCachingMiddleware:
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class PublicPageCacheMiddleware:
+    """Whole public pages for readers, cached per archive version (archive_cache): the
+    same page is rendered once per process until something public changes, and a
+    cached page costs one indexed query. Only what PublicCachingMiddleware marked public
+    is stored, and only for requests without a session: an editor always gets a fresh
+    page, previews included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return self.get_response(request)
+        key = ("page", request.scheme, request.get_host(), request.get_full_path())
+        pages = caches["pages"]
+        digest = archive_cache_key(key)
+        stored = pages.get(digest) if digest else None
+        if stored is not None:
+            status, headers, content = stored
+            return HttpResponse(content, status=status, headers=headers)
+        response = self.get_response(request)
+        if digest and self.is_storable(response):
+            pages.set(digest, (response.status_code, dict(response.items()), response.content))
+        return response
+
+    @staticmethod
+    def is_storable(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        )

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from articles.roles import EDITOR, REPORTER
@@ -37,9 +37,11 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_caches():
     # A rolled-back test can leave the archive version where the next test starts, so
     # one test's cached counts must not meet another's.
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -1,0 +1,62 @@
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_repeated_public_page_costs_one_query(client, django_assert_num_queries):
+    article = make_article(regions=["duhok"], tags=["Floods"])
+    first = client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):  # the archive version, nothing else
+        again = client.get(article.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_an_unpublished_article_leaves_the_page_cache_at_once(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert client.get(url).status_code == 404
+
+
+def test_a_scheduled_article_reaches_the_cached_home_page_when_due(client):
+    scheduled = make_article(published_at=timezone.now() + datetime.timedelta(hours=1))
+    make_article()
+    assert scheduled.headline not in client.get("/").content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert scheduled.headline in client.get("/").content.decode()
+
+
+def test_an_editor_is_never_served_a_cached_page(editor_client, django_assert_max_num_queries):
+    make_article("Public story")
+    Client().get("/")  # now cached for readers
+    with django_assert_max_num_queries(30) as captured:
+        response = editor_client.get("/")
+    assert len(captured) > 1  # rendered afresh
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_editors_page_is_not_stored_for_readers(editor_client, django_assert_max_num_queries):
+    make_article("Public story")
+    editor_client.get("/")
+    with django_assert_max_num_queries(20) as captured:
+        Client().get("/")
+    assert len(captured) > 1  # rendered afresh, not the editor's copy
+
+
+def test_query_strings_are_cached_apart(client):
+    make_article("Floods in Duhok", regions=["duhok"])
+    make_article("Budget in Baghdad", regions=["baghdad"])
+    duhok = client.get("/articles/?region=duhok").content.decode()
+    baghdad = client.get("/articles/?region=baghdad").content.decode()
+    assert "Floods in Duhok" in duhok and "Floods in Duhok" not in baghdad
