@@ -37,7 +37,11 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            not settings.PAGE_CACHE
+            or request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
             return self.get_response(request)
         key = ("page", request.scheme, request.get_host(), request.get_full_path())
         pages = caches["pages"]

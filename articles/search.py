@@ -62,10 +62,12 @@ def search_articles(queryset, query):
         if not text:
             return queryset.none()
         search_query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        newest_matches = (
+        # Fetched first, as a list: as a subquery, a stale row estimate can make the
+        # planner re-run it for every published article.
+        newest_matches = list(
             queryset.filter(search_vector=search_query)
             .order_by("-published_at", "-pk")
-            .values("pk")[:SEARCH_CANDIDATES]
+            .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
         )
         return (
             queryset.filter(pk__in=newest_matches)

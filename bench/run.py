@@ -2,55 +2,50 @@
 """Benchmark the site as production runs it: gunicorn, DEBUG=0, PostgreSQL.
 
     python bench/run.py --articles N --json FILE [--database-url URL] [--generate]
+                        [--no-page-cache]
 
-Reports, for each page kind, p50 and p95 time per request (sequential requests from one
-client on loopback, after a warm-up) and the SQL queries the request makes (counted
-in-process with the same code), then the throughput of the article page and the archive
-list against a floor: a static HTML file of the same size served by the same gunicorn and
-WhiteNoise, at the same concurrency. Prints a table and writes JSON.
+Reports, for each page kind, the time of the first request after the server starts
+(every cache empty), then p50 and p95 time per request (sequential requests from one
+client on loopback, after a warm-up) and the SQL queries of a first and a repeated
+request (counted in-process with the same code); then, with wrk, the throughput of the
+article page and the archive list against a floor: a static HTML file of the same size
+served by the same gunicorn and WhiteNoise, at the same concurrency. Prints a table and
+writes JSON. --no-page-cache turns off the reader page cache, so p50 and p95 are the
+cost of rendering a page (counts and facets stay cached per archive version).
 
 The database must hold an archive (manage.py generate_archive --articles N, or pass
 --generate to make one of N articles first in an empty database).
 """
 
 import argparse
-import concurrent.futures
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PORT = 8917
+from bench.server import (  # noqa: E402 - the project must be importable first
+    BASE,
+    DEFAULT_DATABASE_URL,
+    build_environment,
+    fetch,
+    gunicorn,
+    manage,
+    setup_django,
+    wrk,
+)
+
 SAMPLES = 40
 WARMUP = 5
 CONCURRENCY = 8
 THROUGHPUT_SECONDS = 8
 
 
-def build_environment(database_url):
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-not-a-secret-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-    }
-
-
 def page_urls():
     """The pages to measure, chosen from what the archive holds."""
+    from django.conf import settings
+
     from articles.models import Article, Region, Tag
 
     published = Article.objects.published()
@@ -63,6 +58,7 @@ def page_urls():
         key=lambda r: published.in_region(r)[:2000].count(),
     )
     tag = Tag.objects.in_use().order_by("pk").first()
+    last_page = -(-published.count() // settings.ARTICLES_PER_PAGE)
     return {
         "home": "/",
         "archive list": "/articles/",
@@ -74,7 +70,7 @@ def page_urls():
         "search common word": "/articles/?q=government",
         "search rare word": "/articles/?q=zeolite",
         "search phrase": "/articles/?q=%22security+forces%22",
-        "500th page": "/articles/?page=500",
+        "500th page": f"/articles/?page={min(500, last_page)}",
         "month archive": month,
         "article page": article.get_absolute_url(),
         "feed": "/feed/",
@@ -88,22 +84,17 @@ def count_queries(urls):
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="localhost")
-    counts = {}
-    for name, url in urls.items():
+
+    def queries_for(url):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
             if response.streaming:
                 for _ in response.streaming_content:
                     pass
-        counts[name] = len(queries)
-    return counts
+        return len(queries)
 
-
-def fetch(url):
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
-        body = response.read()
-    return time.perf_counter() - started, len(body)
+    # The first request finds every cache empty; the second is what the next reader costs.
+    return {name: (queries_for(url), queries_for(url)) for name, url in urls.items()}
 
 
 def percentile(values, share):
@@ -121,112 +112,73 @@ def latency(base, url, samples):
     }
 
 
-def throughput(url, seconds=THROUGHPUT_SECONDS, concurrency=CONCURRENCY):
-    deadline = time.monotonic() + seconds
-    errors = 0
-
-    def worker():
-        nonlocal errors
-        done = 0
-        while time.monotonic() < deadline:
-            try:
-                fetch(url)
-                done += 1
-            except (urllib.error.URLError, OSError):
-                errors += 1
-        return done
-
-    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-        total = sum(pool.map(lambda _: worker(), range(concurrency)))
-    return {"requests_per_second": round(total / seconds, 1), "errors": errors}
-
-
-def wait_for(url, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            fetch(url)
-            return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer at {url}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, required=True, help="the archive's size")
     parser.add_argument("--json", required=True, help="where to write the figures")
     parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench"),
+        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     parser.add_argument("--generate", action="store_true", help="generate the archive first")
     parser.add_argument("--samples", type=int, default=SAMPLES)
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="measure every page rendered, as if each request were the first since a change",
+    )
     args = parser.parse_args()
 
-    env = build_environment(args.database_url)
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = build_environment(args.database_url, PAGE_CACHE="0" if args.no_page_cache else "1")
+    setup_django(env)
     from django.conf import settings
+    from django.test import Client
 
     from articles.models import Article
 
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v0"], check=True, env=env)
+    manage(env, "migrate", "--no-input", "-v0")
     if args.generate:
-        subprocess.run([*manage, "generate_archive", "--articles", str(args.articles)], env=env)
+        manage(env, "generate_archive", "--articles", str(args.articles))
     held = Article.objects.count()
     print(f"Archive: {held:,} articles ({args.articles:,} asked for)", flush=True)
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], check=True, env=env)
+    manage(env, "collectstatic", "--no-input", "-v0")
 
     urls = page_urls()
     queries = count_queries(urls)
-    from django.test import Client
-
     article_html = Client(HTTP_HOST="localhost").get(urls["article page"]).content
     floor_dir = Path(settings.STATIC_ROOT) / "bench"
     floor_dir.mkdir(parents=True, exist_ok=True)
     (floor_dir / "floor.html").write_bytes(article_html)
 
-    base = f"http://127.0.0.1:{PORT}"
-    log_path = Path(tempfile.gettempdir()) / "newsroom-bench-gunicorn.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2", "--threads", "4",
-             "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "-"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )  # fmt: skip
-        try:
-            wait_for(base + "/")
-            results = {}
-            for name, url in urls.items():
-                samples = max(5, args.samples // 8) if "export" in name else args.samples
-                results[name] = {
-                    "url": url,
-                    **latency(base, url, samples),
-                    "queries": queries[name],
-                }
-                row = results[name]
-                print(f"{name:28} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  "
-                      f"{row['queries']:3} queries", flush=True)  # fmt: skip
-            floor = throughput(base + "/static/bench/floor.html")
-            rates = {
-                "static floor": floor,
-                "article page": throughput(base + urls["article page"]),
-                "archive list": throughput(base + urls["archive list"]),
+    with gunicorn(env):
+        results = {}
+        for name, url in urls.items():
+            first_ms = round(fetch(BASE + url)[0] * 1000, 1)
+            samples = max(5, args.samples // 8) if "export" in name else args.samples
+            results[name] = {
+                "url": url,
+                "first_ms": first_ms,
+                **latency(BASE, url, samples),
+                "queries_first": queries[name][0],
+                "queries_again": queries[name][1],
             }
-            for name, rate in rates.items():
-                share = rate["requests_per_second"] / max(floor["requests_per_second"], 1e-9)
-                rate["share_of_floor"] = round(share, 3)
-                rps, errors = rate["requests_per_second"], rate["errors"]
-                print(f"{name:28} {rps:8.1f} req/s  {share:6.1%} of the floor  {errors} errors")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            row = results[name]
+            print(f"{name:28} first {first_ms:8.1f} ms  p50 {row['p50_ms']:8.1f} ms  "
+                  f"p95 {row['p95_ms']:8.1f} ms  queries {row['queries_first']:3} "
+                  f"then {row['queries_again']}", flush=True)  # fmt: skip
+        rates = {
+            "static floor": wrk(["/static/bench/floor.html"], THROUGHPUT_SECONDS, CONCURRENCY),
+            "article page": wrk([urls["article page"]], THROUGHPUT_SECONDS, CONCURRENCY),
+            "archive list": wrk([urls["archive list"]], THROUGHPUT_SECONDS, CONCURRENCY),
+        }
+    floor = rates["static floor"]["requests_per_second"]
+    for name, rate in rates.items():
+        rate["share_of_floor"] = round(rate["requests_per_second"] / max(floor, 1e-9), 3)
+        print(f"{name:28} {rate['requests_per_second']:8.1f} req/s  "
+              f"{rate['share_of_floor']:6.1%} of the floor  p95 {rate['p95_ms']} ms  "
+              f"{rate['socket_errors']} socket errors, {rate['non_2xx_3xx']} non-2xx")  # fmt: skip
     report = {
         "articles": held,
+        "page_cache": not args.no_page_cache,
         "concurrency": CONCURRENCY,
         "samples": args.samples,
         "pages": results,

@@ -190,6 +190,8 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 ARCHIVE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_CACHE_SECONDS", "3600"))
 # Per process: the key carries the archive version read from the database, so a worker's
 # cache is never stale, only unshared.
+# Whole public pages cached for readers per archive version (PAGE_CACHE=0 turns it off).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
