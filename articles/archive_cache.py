@@ -4,9 +4,10 @@ Counting and faceting a million articles costs hundreds of milliseconds, and the
 the same for every reader until something public changes. So they are cached under the
 archive's version, read in one indexed query per page:
 
-- a counter that database triggers bump on every write to articles, their places, tags and
-  bylines, and to those tables themselves: admin saves, bulk actions, imports and raw SQL
-  alike, so no write path can forget to invalidate;
+- a counter that database triggers bump on every write that involves a published
+  article (its row, its places, tags and bylines) and on any write to the gazetteer, tags
+  and bylines: admin saves, bulk actions, imports and raw SQL alike, so no write path can
+  forget to invalidate, while drafts leave readers' caches alone;
 - the newest article now public, which changes when a scheduled article falls due.
 
 The triggers are (re)installed after every migrate: SQLite drops a table's triggers when a
@@ -21,48 +22,127 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db.models import Subquery
 
-# What the archive's public pages show; a write to any of them may change a count.
-WATCHED_TABLES = [
-    "articles_article",
-    "articles_article_regions",
-    "articles_article_tags",
-    "articles_articlebyline",
-    "articles_region",
-    "articles_tag",
-    "articles_byline",
-]
 STATE_TABLE = "articles_archivestate"
 BUMP = f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1"
+PUBLIC = "status = 'published'"  # scheduled included: over-invalidating is safe
+# Articles and their links move the version only when a published article is involved,
+# so an editor saving a draft does not empty every reader's cache. The gazetteer, tags
+# and bylines are small and named on public pages: any write moves it.
+ARTICLE_TABLE = "articles_article"
+LINK_TABLES = ["articles_article_regions", "articles_article_tags", "articles_articlebyline"]
+NAME_TABLES = ["articles_region", "articles_tag", "articles_byline"]
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 
-POSTGRESQL_FUNCTION = f"""
+# One function for every event, as in PostgreSQL's own transition-table example: each
+# statement only reads the transition tables its event has (plpgsql plans lazily).
+POSTGRESQL_FUNCTIONS = [
+    f"""
 CREATE OR REPLACE FUNCTION articles_bump_archive_version() RETURNS trigger AS $$
 BEGIN
     {BUMP};
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
-"""
+""",
+    f"""
+CREATE OR REPLACE FUNCTION articles_bump_if_public_article() RETURNS trigger AS $$
+DECLARE
+    public_row_changed boolean := false;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        public_row_changed := EXISTS (SELECT 1 FROM old_rows WHERE {PUBLIC});
+    END IF;
+    IF NOT public_row_changed AND TG_OP IN ('INSERT', 'UPDATE') THEN
+        public_row_changed := EXISTS (SELECT 1 FROM new_rows WHERE {PUBLIC});
+    END IF;
+    IF public_row_changed THEN
+        {BUMP};
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+""",
+    f"""
+CREATE OR REPLACE FUNCTION articles_bump_if_public_link() RETURNS trigger AS $$
+DECLARE
+    public_link_changed boolean := false;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        public_link_changed := EXISTS (
+            SELECT 1 FROM old_rows link JOIN {ARTICLE_TABLE} article
+            ON article.id = link.article_id WHERE article.{PUBLIC});
+    END IF;
+    IF NOT public_link_changed AND TG_OP IN ('INSERT', 'UPDATE') THEN
+        public_link_changed := EXISTS (
+            SELECT 1 FROM new_rows link JOIN {ARTICLE_TABLE} article
+            ON article.id = link.article_id WHERE article.{PUBLIC});
+    END IF;
+    IF public_link_changed THEN
+        {BUMP};
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+""",
+]
+
+
+def postgresql_triggers():
+    for table in [ARTICLE_TABLE, *LINK_TABLES, *NAME_TABLES]:
+        yield (
+            f"CREATE OR REPLACE TRIGGER {table}_archive_version_truncate AFTER TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION articles_bump_archive_version()"
+        )
+        for event in EVENTS:
+            if table in NAME_TABLES:
+                function, transitions = "articles_bump_archive_version", ""
+            else:
+                function = (
+                    "articles_bump_if_public_article"
+                    if table == ARTICLE_TABLE
+                    else "articles_bump_if_public_link"
+                )
+                transitions = (
+                    "REFERENCING "
+                    + {
+                        "INSERT": "NEW TABLE AS new_rows",
+                        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                        "DELETE": "OLD TABLE AS old_rows",
+                    }[event]
+                )
+            yield (
+                f"CREATE OR REPLACE TRIGGER {table}_archive_version_{event.lower()} "
+                f"AFTER {event} ON {table} {transitions} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
+
+
+def sqlite_triggers():
+    def involves_public(table, row):
+        if table == ARTICLE_TABLE:
+            return f"{row}.{PUBLIC}"
+        return f"EXISTS (SELECT 1 FROM {ARTICLE_TABLE} WHERE id = {row}.article_id AND {PUBLIC})"
+
+    rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}
+    for table in [ARTICLE_TABLE, *LINK_TABLES, *NAME_TABLES]:
+        for event in EVENTS:
+            name = f"{table}_archive_version_{event.lower()}"
+            when = ""
+            if table not in NAME_TABLES:
+                when = "WHEN " + " OR ".join(involves_public(table, row) for row in rows[event])
+            yield f"DROP TRIGGER IF EXISTS {name}"
+            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {BUMP}; END"
 
 
 def install_version_triggers(connection):
-    """Idempotent: one statement-level trigger per table on PostgreSQL, one row-level
-    trigger per table and event on SQLite."""
+    """Idempotent: statement-level triggers on PostgreSQL, row-level ones on SQLite."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_FUNCTION)
-            for table in WATCHED_TABLES:
-                cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER {table}_archive_version "
-                    f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION articles_bump_archive_version()"
-                )
+            for statement in [*POSTGRESQL_FUNCTIONS, *postgresql_triggers()]:
+                cursor.execute(statement)
         elif connection.vendor == "sqlite":
-            for table in WATCHED_TABLES:
-                for event in ("INSERT", "UPDATE", "DELETE"):
-                    cursor.execute(
-                        f"CREATE TRIGGER IF NOT EXISTS {table}_archive_version_{event.lower()} "
-                        f"AFTER {event} ON {table} BEGIN {BUMP}; END"
-                    )
+            for statement in sqlite_triggers():
+                cursor.execute(statement)
         cursor.execute(
             f"INSERT INTO {STATE_TABLE} (id, version) SELECT 1, 0 WHERE NOT EXISTS "
             f"(SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"

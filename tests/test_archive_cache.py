@@ -116,3 +116,27 @@ def test_region_page_count_follows_unpublishing(client):
     hidden.status = Article.Status.DRAFT
     hidden.save()
     assert count_shown(client, "/regions/duhok/") == 1
+
+
+def test_saving_a_draft_leaves_the_archive_version_alone():
+    draft = make_article(status=Article.Status.DRAFT)
+    tag = make_tag("Floods")
+    before = version_number()
+    draft.headline = "Still a draft"
+    draft.save()
+    draft.tags.add(tag)
+    assert version_number() == before
+
+
+def test_publishing_a_draft_moves_the_archive_version():
+    draft = make_article(status=Article.Status.DRAFT, published_at=timezone.now())
+    before = version_number()
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED)
+    assert version_number() > before
+
+
+def test_deleting_a_published_article_moves_the_archive_version():
+    article = make_article(tags=["Floods"])
+    before = version_number()
+    article.delete()
+    assert version_number() > before
