@@ -17,6 +17,11 @@ TAG_FACET_SIZE = 15
 REGION_FACET_KINDS = [Region.Kind.COUNTRY, Region.Kind.REGION, Region.Kind.GOVERNORATE]
 
 
+# Places and tags are counted among the newest FACET_SCOPE articles of a larger result:
+# over a whole million they cost seconds, and what a reader narrows by is what is recent.
+FACET_SCOPE = 10_000
+
+
 @dataclass
 class ResultSummary:
     """What the archive list shows about its whole result: cached, so computed once per
@@ -26,15 +31,30 @@ class ResultSummary:
     regions: list
     tags: list
     months: list
+    facet_scope: int | None = None  # set when places and tags count only the newest
 
 
 def summarize(results, selected_region=None, selected_tag=None):
+    # The month counts cover the whole result, so their sum is its exact count.
+    months = month_counts(results)
+    count = sum(n for _, n in months)
+    scope = results
+    if count > FACET_SCOPE:
+        scope = results.order_by("-published_at", "-pk")[:FACET_SCOPE]
     return ResultSummary(
-        count=results.order_by().count(),
-        regions=region_facets(results, selected_region),
-        tags=tag_facets(results, selected_tag),
-        months=month_counts(results),
+        count=count,
+        regions=region_facets(scope, selected_region),
+        tags=tag_facets(scope, selected_tag),
+        months=months,
+        facet_scope=FACET_SCOPE if count > FACET_SCOPE else None,
     )
+
+
+def result_ids(queryset):
+    """The result's ids as a subquery; a sliced result (the newest N) keeps its order."""
+    if queryset.query.is_sliced:
+        return queryset.values("pk")
+    return queryset.order_by().values("pk")
 
 
 @dataclass
@@ -60,7 +80,7 @@ def region_facets(queryset, selected=None):
     if not shown:
         return []
     try:
-        results_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        results_sql, params = result_ids(queryset).query.sql_with_params()
     except EmptyResultSet:  # queryset.none(): nothing to count
         return []
     through = Article.regions.through._meta.db_table
@@ -93,7 +113,7 @@ def region_facets(queryset, selected=None):
 
 def tag_facets(queryset, selected=None):
     rows = (
-        Article.tags.through.objects.filter(article__in=queryset.order_by().values("pk"))
+        Article.tags.through.objects.filter(article__in=result_ids(queryset))
         .values("tag__slug", "tag__name")
         .annotate(n=Count("article_id"))
         .order_by("-n", "tag__name")[:TAG_FACET_SIZE]

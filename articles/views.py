@@ -24,6 +24,9 @@ from .search import is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
 
+# Deep pages cost an OFFSET of every row before them; past this, dates go further back.
+MAX_PAGES = 500
+
 
 class CountedPaginator(Paginator):
     """A paginator told its count, so that a page does not COUNT(*) its whole result."""
@@ -50,7 +53,16 @@ class PublishedArticlesMixin:
         return cached_for_archive(("count", self.request.path), queryset.order_by().count)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return CountedPaginator(queryset, per_page, count=self.result_count(queryset), **kwargs)
+        self.total = self.result_count(queryset)
+        pageable = min(self.total, MAX_PAGES * per_page)
+        return CountedPaginator(queryset, per_page, count=pageable, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("paginator") is not None:
+            context["result_count"] = self.total
+            context["pages_capped"] = context["paginator"].count < self.total
+        return context
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -116,6 +128,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             context.update(
                 region_facets=self.summary.regions,
                 tag_facets=self.summary.tags,
+                facet_scope=self.summary.facet_scope,
                 date_facets=date_facets(self.summary.months),
                 histogram=histogram(self.summary.months),
                 search_capped=bool(self.filters_in_force.get("q"))

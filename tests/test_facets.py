@@ -101,3 +101,22 @@ def test_facets_take_a_constant_number_of_queries(client, django_assert_max_num_
         make_article(regions=["makhmour"], tags=[f"U{i}"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/articles/")
+
+
+def test_places_and_tags_count_only_the_newest_of_a_large_result(client, archive, monkeypatch):
+    monkeypatch.setattr("articles.facets.FACET_SCOPE", 2)
+    context = facets_of(client)
+    # The newest two are C (Duhok, no tag) and B (Erbil, Oil and Water); A is left out.
+    assert {f.label: f.count for f in context["tag_facets"]} == {"Oil": 1, "Water": 1}
+    assert "Nineveh" not in {f.label for f in context["region_facets"]}
+    assert context["facet_scope"] == 2
+
+
+def test_dates_and_the_count_cover_the_whole_result_whatever_the_facet_scope(
+    client, archive, monkeypatch
+):
+    monkeypatch.setattr("articles.facets.FACET_SCOPE", 2)
+    response = client.get("/articles/")
+    assert sum(year.count for year in response.context["date_facets"]) == 3
+    assert response.context["result_count"] == 3
+    assert "count the latest 2 of these articles" in response.content.decode()

@@ -348,3 +348,13 @@ def test_a_tag_first_published_after_start_up_gets_its_page_and_feed(client):
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         assert client.get("/tags/brand-new/").status_code == 200
         assert client.get("/tags/brand-new/feed/").status_code == 200
+
+
+def test_pages_stop_at_the_page_limit_and_say_how_to_go_further(client, monkeypatch):
+    monkeypatch.setattr("articles.views.MAX_PAGES", 1)
+    for _ in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article()
+    first = client.get("/articles/")
+    assert first.context["result_count"] == settings.ARTICLES_PER_PAGE + 1
+    assert "Pages stop at 1: narrow the dates to go further back." in first.content.decode()
+    assert client.get("/articles/?page=2").status_code == 404
