@@ -207,3 +207,17 @@ def gazetteer():
     from .models import Region
 
     return cached_for_archive(("gazetteer",), lambda: list(Region.objects.all()))
+
+
+def tags_in_use():
+    """Tags on at least one public article: the tag filter's choices."""
+    from .models import Tag
+
+    return cached_for_archive(("tags in use",), lambda: list(Tag.objects.in_use()))
+
+
+def bylines_in_use():
+    """Bylines on at least one public article: the byline filter's choices."""
+    from .models import Byline
+
+    return cached_for_archive(("bylines in use",), lambda: list(Byline.objects.in_use()))

@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from .archive_cache import gazetteer
+from .archive_cache import bylines_in_use, gazetteer, tags_in_use
 from .models import Article, Byline, Region, Tag
 from .search import search_articles
 
@@ -25,44 +25,20 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class SlugChoiceField(forms.ModelChoiceField):
-    """Chooses an object by slug; a NUL byte is a plain invalid choice, not a DB error."""
+class CachedSlugChoiceField(forms.ModelChoiceField):
+    """Chooses an object by slug among a list read once per archive version (see
+    archive_cache), not with a query on every page."""
 
-    def to_python(self, value):
-        if value and "\x00" in str(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": str(value).replace("\x00", "")},
-            )
-        return super().to_python(value)
-
-
-class GazetteerIterator(forms.models.ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for region in gazetteer():
-            yield self.choice(region)
-
-    def __len__(self):
-        return len(gazetteer()) + (self.field.empty_label is not None)
-
-
-class RegionChoiceField(SlugChoiceField):
-    """The gazetteer as a select, from the cached list rather than a query per page."""
-
-    iterator = GazetteerIterator
-
-    def label_from_instance(self, obj):
-        return "\u2003" * obj.depth + obj.name
+    @staticmethod
+    def cached_objects():
+        raise NotImplementedError
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        for region in gazetteer():
-            if region.slug == value:
-                return region
+        for obj in self.cached_objects():
+            if obj.slug == value:
+                return obj
         raise forms.ValidationError(
             self.error_messages["invalid_choice"],
             code="invalid_choice",
@@ -70,12 +46,45 @@ class RegionChoiceField(SlugChoiceField):
         )
 
 
+class CachedChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.cached_objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.cached_objects()) + (self.field.empty_label is not None)
+
+
+class RegionChoiceField(CachedSlugChoiceField):
+    """The gazetteer as a select."""
+
+    iterator = CachedChoiceIterator
+    cached_objects = staticmethod(gazetteer)
+
+    def label_from_instance(self, obj):
+        return "\u2003" * obj.depth + obj.name
+
+
+class TagChoiceField(CachedSlugChoiceField):
+    cached_objects = staticmethod(tags_in_use)
+
+
+class BylineChoiceField(CachedSlugChoiceField):
+    cached_objects = staticmethod(bylines_in_use)
+
+
 class RegionFilter(django_filters.ModelChoiceFilter):
     field_class = RegionChoiceField
 
 
-class SlugFilter(django_filters.ModelChoiceFilter):
-    field_class = SlugChoiceField
+class TagFilter(django_filters.ModelChoiceFilter):
+    field_class = TagChoiceField
+
+
+class BylineFilter(django_filters.ModelChoiceFilter):
+    field_class = BylineChoiceField
 
 
 class ArticleFilterForm(forms.Form):
@@ -111,7 +120,7 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label="Anywhere",
         error_messages={"invalid_choice": "There is no region “%(value)s” in the gazetteer."},
     )
-    tag = SlugFilter(
+    tag = TagFilter(
         label="Tag",
         queryset=public_tags,
         to_field_name="slug",
@@ -119,7 +128,7 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.TextInput,
         error_messages={"invalid_choice": "There is no tag “%(value)s”."},
     )
-    byline = SlugFilter(
+    byline = BylineFilter(
         label="Byline",
         queryset=public_bylines,
         to_field_name="slug",

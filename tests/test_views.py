@@ -358,3 +358,17 @@ def test_pages_stop_at_the_page_limit_and_say_how_to_go_further(client, monkeypa
     assert first.context["result_count"] == settings.ARTICLES_PER_PAGE + 1
     assert "Pages stop at 1: narrow the dates to go further back." in first.content.decode()
     assert client.get("/articles/?page=2").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", ["", "region=kurdistan-region", "tag=floods&byline=jane-reporter", "q=dam&tag=floods"]
+)
+def test_a_further_page_of_a_counted_result_costs_at_most_six_queries(
+    client, query, django_assert_max_num_queries
+):
+    for _ in range(settings.ARTICLES_PER_PAGE + 5):
+        make_article(regions=["duhok"], tags=["Floods"], bylines=["Jane Reporter"], body="A dam.")
+    client.get(f"/articles/?{query}")  # counts and facets for this result are now cached
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/articles/?{query}&page=2")
+    assert len(response.context["object_list"]) == 5
