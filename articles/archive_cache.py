@@ -15,12 +15,13 @@ migration rebuilds the table, and the suite checks they fire on both databases.
 """
 
 import hashlib
+import threading
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db.models import Subquery
+from django.db import connection
 
 STATE_TABLE = "articles_archivestate"
 BUMP = f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1"
@@ -167,19 +168,23 @@ request_finished.connect(_end_memo, dispatch_uid="archive_version_memo_end")
 
 
 def archive_version():
-    """(version, newest public article's pk), or None where the state row is missing."""
-    from .models import ArchiveState, Article
+    """(version, newest public article's pk), or None where the state row is missing.
+
+    Raw SQL around the published() subquery: every cached page pays for this query, and
+    the ORM's building of it cost more than running it (1.6 ms against 0.7 ms)."""
+    from .models import Article
 
     memo = _request_memo.get()
     if memo is not None and "version" in memo:
         return memo["version"]
     newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
-    version = (
-        ArchiveState.objects.filter(pk=1)
-        .annotate(newest=Subquery(newest))
-        .values_list("version", "newest")
-        .first()
-    )
+    newest_sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, ({newest_sql}) FROM {STATE_TABLE} WHERE id = 1",  # noqa: S608
+            params,
+        )
+        version = cursor.fetchone()
     if memo is not None:
         memo["version"] = version
     return version
@@ -194,12 +199,25 @@ def archive_cache_key(key):
     return "archive:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
 
 
+# When a change empties the cache, the threads of a process that ask for the same
+# costly count at once wait for the first to compute it instead of all computing it.
+_compute_locks = [threading.Lock() for _ in range(64)]
+_MISSING = object()
+
+
 def cached_for_archive(key, compute):
     """compute(), cached until the public archive changes (key: a tuple of strings)."""
     digest = archive_cache_key(key)
     if digest is None:
         return compute()
-    return cache.get_or_set(digest, compute, timeout=settings.ARCHIVE_CACHE_SECONDS)
+    value = cache.get(digest, _MISSING)
+    if value is _MISSING:
+        with _compute_locks[hash(digest) % len(_compute_locks)]:
+            value = cache.get(digest, _MISSING)
+            if value is _MISSING:
+                value = compute()
+                cache.set(digest, value, timeout=settings.ARCHIVE_CACHE_SECONDS)
+    return value
 
 
 def gazetteer():

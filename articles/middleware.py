@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from .archive_cache import archive_cache_key
 
@@ -52,6 +52,7 @@ class PublicPageCacheMiddleware:
             return HttpResponse(content, status=status, headers=headers)
         response = self.get_response(request)
         if digest and self.is_storable(response):
+            set_response_etag(response)  # once, rather than hashing the page on every hit
             pages.set(digest, (response.status_code, dict(response.items()), response.content))
         return response
 
