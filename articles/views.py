@@ -15,7 +15,7 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from .archive_cache import cached_for_archive
+from .archive_cache import archive_cache_key, cached_for_archive
 from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter
@@ -125,7 +125,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             active_filters=active_filters(self.filterset),
         )
         if not self.filterset_is_invalid:
+            # Hundreds of facet and histogram links cost more to render than the page's
+            # queries: cached as HTML per query string and archive version (never without).
+            fragment_key = archive_cache_key(("list fragments", context["query_string"]))
             context.update(
+                fragment_key=fragment_key,
+                fragment_seconds=settings.ARCHIVE_CACHE_SECONDS if fragment_key else 0,
                 region_facets=self.summary.regions,
                 tag_facets=self.summary.tags,
                 facet_scope=self.summary.facet_scope,

@@ -140,3 +140,13 @@ def test_deleting_a_published_article_moves_the_archive_version():
     before = version_number()
     article.delete()
     assert version_number() > before
+
+
+def test_cached_facet_column_follows_an_unpublished_article(client, settings):
+    settings.PAGE_CACHE = False  # the fragment cache alone
+    make_article(tags=["Floods"])
+    hidden = make_article(tags=["Floods"])
+    assert 'Floods</a> <span class="count">2</span>' in client.get("/articles/").content.decode()
+    Article.objects.filter(pk=hidden.pk).update(status=Article.Status.DRAFT)
+    html = client.get("/articles/").content.decode()
+    assert 'Floods</a> <span class="count">1</span>' in html
