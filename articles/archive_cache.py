@@ -201,7 +201,10 @@ def archive_cache_key(key):
 
 # When a change empties the cache, the threads of a process that ask for the same
 # costly count at once wait for the first to compute it instead of all computing it.
-_compute_locks = [threading.Lock() for _ in range(64)]
+# One lock per key: a computation may itself read another cached value (the facets read
+# the gazetteer), so a lock shared between keys could wait on itself.
+_locks_guard = threading.Lock()
+_compute_locks = {}
 _MISSING = object()
 
 
@@ -211,12 +214,19 @@ def cached_for_archive(key, compute):
     if digest is None:
         return compute()
     value = cache.get(digest, _MISSING)
-    if value is _MISSING:
-        with _compute_locks[hash(digest) % len(_compute_locks)]:
+    if value is not _MISSING:
+        return value
+    with _locks_guard:
+        lock = _compute_locks.setdefault(digest, threading.Lock())
+    try:
+        with lock:
             value = cache.get(digest, _MISSING)
             if value is _MISSING:
                 value = compute()
                 cache.set(digest, value, timeout=settings.ARCHIVE_CACHE_SECONDS)
+    finally:
+        with _locks_guard:
+            _compute_locks.pop(digest, None)
     return value
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from .archive_cache import gazetteer
 from .models import Article, Region
 
 TAG_FACET_SIZE = 15
@@ -71,32 +72,45 @@ def region_facets(queryset, selected=None):
     """Counts for the gazetteer's upper levels (and the places inside a chosen region),
     each counting an article once however many places inside it the article names.
 
-    One grouped query: every (article, place) row of the result joins each shown region
-    whose path is a prefix of the place's path, and articles are counted distinct."""
-    levels = Q(kind__in=REGION_FACET_KINDS)
-    if selected is not None:
-        levels |= Q(parent=selected)
-    shown = {region.pk: region for region in Region.objects.filter(levels)}
-    if not shown:
+    One grouped query: the result's place links are joined to a small table of (place,
+    shown region containing it), built here from the cached gazetteer, and articles are
+    counted distinct. The result (at most FACET_SCOPE rows) is materialised first to
+    drive the joins: with the containment worked out in SQL by path prefix, the planner
+    misjudged it and read every link of every shown region (4.7 million rows at 1M
+    articles, 2.3 s) to keep the 10,000 it needed."""
+    places = gazetteer()
+    shown = {
+        region.pk: region
+        for region in places
+        if region.kind in REGION_FACET_KINDS
+        or (selected is not None and region.parent_id == selected.pk)
+    }
+    containing = [
+        (place.pk, region.pk)
+        for place in places
+        for region in shown.values()
+        if place.path.startswith(region.path)
+    ]
+    if not containing:
         return []
     try:
         results_sql, params = result_ids(queryset).query.sql_with_params()
     except EmptyResultSet:  # queryset.none(): nothing to count
         return []
     through = Article.regions.through._meta.db_table
-    region_table = Region._meta.db_table
-    placeholders = ", ".join(["%s"] * len(shown))
+    pairs = ", ".join(["(%s, %s)"] * len(containing))
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     sql = f"""
-        SELECT shown.id, COUNT(DISTINCT link.article_id)
-        FROM {through} link
-        JOIN {region_table} place ON place.id = link.region_id
-        JOIN {region_table} shown
-          ON substr(place.path, 1, length(shown.path)) = shown.path
-        WHERE shown.id IN ({placeholders}) AND link.article_id IN ({results_sql})
-        GROUP BY shown.id
-    """  # noqa: S608 - table names come from the models, values are parameters
+        WITH results (id) AS {materialized} ({results_sql}),
+             containing (place_id, shown_id) AS (VALUES {pairs})
+        SELECT containing.shown_id, COUNT(DISTINCT link.article_id)
+        FROM results
+        JOIN {through} link ON link.article_id = results.id
+        JOIN containing ON containing.place_id = link.region_id
+        GROUP BY containing.shown_id
+    """  # noqa: S608 - the table name comes from the model, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*shown, *params])
+        cursor.execute(sql, [*params, *(n for pair in containing for n in pair)])
         counts = dict(cursor.fetchall())
     return [
         Facet(

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Load test: wrk against gunicorn on loopback, over a mix of the benchmark's pages.
 
-    python bench/load.py --json FILE [--seconds 60] [--connections 64] [--database-url URL]
+    python bench/load.py --json FILE [--seconds 60] [--connections 64] [--warmup 0]
+                         [--database-url URL]
 
 The mix is every page bench/run.py measures (but the CSV export, a download rather than
 a page) and 200 different article pages, requested in turn by every connection. Prints
@@ -45,6 +46,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
+        "--warmup",
+        type=int,
+        default=0,
+        help="seconds of the same load first, unmeasured (0: measure from a cold start)",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     args = parser.parse_args()
@@ -60,6 +67,10 @@ def main():
     print(f"Archive: {held:,} articles; {len(mix)} pages in the mix; "
           f"{args.connections} connections for {args.seconds} s", flush=True)  # fmt: skip
     with gunicorn(env, "newsroom-load-gunicorn.log") as log_path:
+        if args.warmup:
+            warmup = wrk(mix, args.warmup, args.connections, timeout_seconds=30)
+            print(f"warm-up: {warmup['requests']:,} requests, "
+                  f"{warmup['socket_errors'] + warmup['non_2xx_3xx']} failed")  # fmt: skip
         figures = wrk(mix, args.seconds, args.connections, timeout_seconds=30)
     failed = figures["socket_errors"] + figures["non_2xx_3xx"]
     print(
@@ -73,6 +84,7 @@ def main():
         "connections": args.connections,
         "seconds": args.seconds,
         "pages_in_mix": len(mix),
+        "warmup_seconds": args.warmup,
         **figures,
     }
     Path(args.json).write_text(json.dumps(report, indent=2))

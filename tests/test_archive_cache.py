@@ -150,3 +150,10 @@ def test_cached_facet_column_follows_an_unpublished_article(client, settings):
     Article.objects.filter(pk=hidden.pk).update(status=Article.Status.DRAFT)
     html = client.get("/articles/").content.decode()
     assert 'Floods</a> <span class="count">1</span>' in html
+
+
+def test_a_computation_may_read_other_cached_values():
+    def inner():
+        return cached_for_archive(("inner",), lambda: 2)
+
+    assert cached_for_archive(("outer",), lambda: inner() + 1) == 3
