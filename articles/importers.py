@@ -27,11 +27,13 @@ import hashlib
 import json
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -49,6 +51,8 @@ DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Z'’.\- ]*[A-Z.])\s*\((?P<source>[^()\n]{1,100})\)\s*[–—-]+\s*(?P<text>.+)$",
     re.DOTALL,
 )
+# Anything below a space but the tab, line feed, form feed and carriage return.
+CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 EDITING_RE = re.compile(r"^(?:Editing|Edited) by\s+(?P<names>.+?)\.?$", re.IGNORECASE)
 
 
@@ -98,7 +102,7 @@ def split_names(names):
 
 def parse_wire_copy(text):
     """Parse one wire document. Raises WireCopyError with a reason for malformed input."""
-    if any(ord(ch) < 32 and ch not in "\n\r\t\f" for ch in text):
+    if CONTROL_CHARACTER_RE.search(text):
         raise WireCopyError("contains control characters; not wire copy text")
     paragraphs = split_paragraphs(text)
     if not paragraphs:
@@ -286,6 +290,42 @@ def get_or_create_by_name(model, name, **defaults):
     return obj
 
 
+class NameCache:
+    """Tags, editors and bylines already looked up in this import run, by name.
+
+    Wire copy names the same few agencies, editors and tags again and again, so each is
+    fetched once. The cache is emptied whenever a document fails: that document's
+    transaction may have created some of them and been rolled back."""
+
+    def __init__(self):
+        self._objects = {}
+
+    def get(self, model, name, **defaults):
+        key = (model, " ".join(name.split()))
+        if key not in self._objects:
+            self._objects[key] = get_or_create_by_name(model, name, **defaults)
+        return self._objects[key]
+
+    def clear(self):
+        self._objects.clear()
+
+
+def _link(article, field_name, targets, replace=False):
+    """Link `targets` through an m2m field in one INSERT (plus one DELETE to replace).
+
+    Straight to the through table: the m2m manager would first SELECT the existing links
+    and send signals nothing here listens to (the revision is taken once, at the end)."""
+    field = Article._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if replace:
+        through.objects.filter(**{source: article}).delete()
+    through.objects.bulk_create(
+        [through(**{source: article, target: obj}) for obj in dict.fromkeys(targets)],
+        ignore_conflicts=True,
+    )
+
+
 def _validate_metadata(metadata):
     tags = metadata.get("tags", [])
     bylines = metadata.get("bylines", [])
@@ -306,10 +346,9 @@ def _validate_metadata(metadata):
 
 
 def _write_article(*, existing, key, document, metadata, checksum, status, published_at,
-                   dateline, regions, tags, extra_bylines):  # fmt: skip
+                   dateline, regions, tags, extra_bylines, names):  # fmt: skip
     """Create or update the article for one parsed document, all or nothing."""
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Imported from wire copy, key {key}")
+    with transaction.atomic():
         article = existing or Article(
             import_key=key,
             status=status,
@@ -330,23 +369,34 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
             Article.objects.filter(pk=article.pk).update(updated_at=published_at)
             article.updated_at = published_at
 
-        article.regions.add(*regions)
-        article.tags.add(*[get_or_create_by_name(Tag, name.strip()) for name in tags])
-        article.editors.set([get_or_create_by_name(Editor, name) for name in document.editors])
-        credits = [get_or_create_by_name(Byline, name.strip()) for name in extra_bylines]
-        credits.append(get_or_create_by_name(Byline, document.source, kind=Byline.Kind.AGENCY))
-        ArticleByline.objects.filter(article=article).delete()
+        _link(article, "regions", regions)
+        _link(article, "tags", [names.get(Tag, name) for name in tags])
+        editors = [names.get(Editor, name) for name in document.editors]
+        _link(article, "editors", editors, replace=existing is not None)
+        credits = [names.get(Byline, name) for name in extra_bylines]
+        credits.append(names.get(Byline, document.source, kind=Byline.Kind.AGENCY))
+        if existing is not None:
+            ArticleByline.objects.filter(article=article).delete()
         ArticleByline.objects.bulk_create(
             ArticleByline(article=article, byline=byline, position=position)
             for position, byline in enumerate(dict.fromkeys(credits))
         )
+        # One version of the finished article (with its bylines), taken once rather than
+        # re-serialised after every write as reversion's signals would. Prefetched, its
+        # links serialise from three plain queries instead of three server-side cursors.
+        prefetch_related_objects([article], "regions", "tags", "editors")
+        with reversion.create_revision(manage_manually=True, atomic=False):
+            reversion.set_comment(f"Imported from wire copy, key {key}")
+            reversion.add_to_revision(article)
     return article
 
 
-def import_wire_file(path, matcher, key=None):
+def import_wire_file(path, matcher, key=None, names=None):
     """Import one document; returns an ImportResult and never raises for bad input.
 
-    `key` identifies the document across imports (default: the file name without .txt)."""
+    `key` identifies the document across imports (default: the file name without .txt);
+    `names` carries looked-up tags, editors and bylines from one document to the next."""
+    names = names if names is not None else NameCache()
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -382,12 +432,14 @@ def import_wire_file(path, matcher, key=None):
         article = _write_article(
             existing=existing, key=key, document=document, metadata=metadata,
             checksum=checksum, status=status, published_at=published_at, dateline=dateline,
-            regions=regions, tags=tags, extra_bylines=extra_bylines,
+            regions=regions, tags=tags, extra_bylines=extra_bylines, names=names,
         )  # fmt: skip
     except WireCopyError as error:
+        names.clear()
         return ImportResult(path, "failed", reason=str(error))
     except DatabaseError as error:
         # Whatever the database refuses fails this file alone; its transaction is undone.
+        names.clear()
         return ImportResult(path, "failed", reason=f"the database refused it: {error}")
 
     outcome = "updated" if existing else "imported"
@@ -405,13 +457,35 @@ def iter_wire_files(paths):
             yield path, path.stem
 
 
+@contextmanager
+def commits_without_waiting_for_disk():
+    """On PostgreSQL, let each document's COMMIT return before its WAL reaches the disk.
+
+    Each document is still all or nothing, but a crash of the database server may lose
+    the last fraction of a second of imports; the next run imports those files again,
+    as it skips only what is stored unchanged. Waiting for the disk was half of the time
+    a document took."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def import_paths(paths, on_result=None):
     """Import every `.txt` document under the given files and folders."""
     matcher = PlaceMatcher.from_gazetteer()
+    names = NameCache()
     summary = ImportSummary()
-    for path, key in iter_wire_files(paths):
-        result = import_wire_file(path, matcher, key=key)
-        summary.add(result)
-        if on_result:
-            on_result(result)
+    with commits_without_waiting_for_disk():
+        for path, key in iter_wire_files(paths):
+            result = import_wire_file(path, matcher, key=key, names=names)
+            summary.add(result)
+            if on_result:
+                on_result(result)
     return summary

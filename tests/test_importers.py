@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.importers import (
     PlaceMatcher,
@@ -19,7 +20,7 @@ from articles.importers import (
     import_paths,
     parse_wire_copy,
 )
-from articles.models import Article, Byline, Editor, Tag
+from articles.models import Article, ArticleByline, Byline, Editor, Tag
 from tests.factories import region
 
 SEEDS = settings.BASE_DIR / "seeds"
@@ -564,6 +565,35 @@ def test_sidecar_bylines_come_before_the_agency(tmp_path):
         ("Sangar Ali", Byline.Kind.PERSON),
         ("Kurdistan 24", Byline.Kind.AGENCY),
     ]
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_one_version_of_the_finished_article(tmp_path):
+    metadata = {"published_at": "2020-03-09", "tags": ["Security"], "bylines": ["Sangar Ali"]}
+    write_doc(tmp_path, "kept", wire(headline="Checkpoint opens in Zakho"), metadata=metadata)
+    run_import(tmp_path)
+    article = Article.objects.get()
+    (version,) = Version.objects.get_for_object(article)
+    assert version.revision.comment == "Imported from wire copy, key kept"
+    fields = version.field_dict
+    assert fields["regions"] == [region("zakho").pk]
+    assert fields["tags"] == [Tag.objects.get(name="Security").pk]
+    assert fields["editors"] == [Editor.objects.get(name="Laurie Mylroie").pk]
+    followed = version.revision.version_set.filter(
+        content_type__model=ArticleByline._meta.model_name
+    )
+    assert followed.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_tag_rolled_back_with_a_failed_document_is_created_again(tmp_path):
+    too_long = "x" * 101
+    write_doc(tmp_path, "a-fails", wire(), metadata={"tags": ["Oil", too_long]})
+    write_doc(tmp_path, "b-imports", wire(headline="Oil talks"), metadata={"tags": ["Oil"]})
+    summary, results = run_import(tmp_path)
+    assert results["a-fails.txt"].outcome == "failed"
+    assert results["b-imports.txt"].outcome == "imported"
+    assert [t.name for t in Article.objects.get().tags.all()] == ["Oil"]
 
 
 @pytest.mark.django_db
