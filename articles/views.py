@@ -171,15 +171,65 @@ class ArticleExportView(View):
         return response
 
 
-class ArticleYearArchiveView(PublishedArticlesMixin, YearArchiveView):
+class DateArchiveMixin(PublishedArticlesMixin):
+    """Day, month and year archives. On every request Django's date views ask whether the
+    period has articles, which months or days do, and which are the neighbouring periods
+    with articles, each neighbour by fetching a whole article with its credits. Here each
+    is asked once per archive version, of the articles alone; only the page's own list
+    prefetches credits."""
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+    def get_dated_queryset(self, **lookup):
+        articles = self.get_queryset().filter(**lookup)
+        if not cached_for_archive(("any", self.request.path), articles.exists):
+            raise Http404("No articles were published then.")
+        return articles
+
+    def get_dated_items(self):
+        date_list, articles, extra = super().get_dated_items()
+        return date_list, articles.with_credits(), extra
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        dates = super().get_date_list
+        return cached_for_archive(
+            ("dates", self.request.path, date_type, ordering),
+            lambda: list(dates(queryset, date_type, ordering)),
+        )
+
+    def neighbour(self, name, date):
+        find = getattr(super(), name)
+        return cached_for_archive((name, date.isoformat()), lambda: find(date))
+
+    def get_previous_day(self, date):
+        return self.neighbour("get_previous_day", date)
+
+    def get_next_day(self, date):
+        return self.neighbour("get_next_day", date)
+
+    def get_previous_month(self, date):
+        return self.neighbour("get_previous_month", date)
+
+    def get_next_month(self, date):
+        return self.neighbour("get_next_month", date)
+
+    def get_previous_year(self, date):
+        return self.neighbour("get_previous_year", date)
+
+    def get_next_year(self, date):
+        return self.neighbour("get_next_year", date)
+
+
+class ArticleYearArchiveView(DateArchiveMixin, YearArchiveView):
     make_object_list = True
 
 
-class ArticleMonthArchiveView(PublishedArticlesMixin, MonthArchiveView):
+class ArticleMonthArchiveView(DateArchiveMixin, MonthArchiveView):
     pass
 
 
-class ArticleDayArchiveView(PublishedArticlesMixin, DayArchiveView):
+class ArticleDayArchiveView(DateArchiveMixin, DayArchiveView):
     pass
 
 

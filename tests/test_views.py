@@ -225,6 +225,29 @@ def test_list_queries_do_not_grow_with_the_number_of_rows(client, url):
     assert count_queries(client, url) == few
 
 
+@pytest.mark.parametrize(
+    "url, previous",
+    [("/articles/2020/", "previous_year"), ("/articles/2020/03/", "previous_month"),
+     ("/articles/2020/03/09/", "previous_day")],
+)  # fmt: skip
+def test_a_date_archive_seen_again_costs_at_most_six_queries(
+    client, url, previous, django_assert_max_num_queries, settings
+):
+    settings.PAGE_CACHE = False  # rendered again, from the cached counts and neighbours
+    make_article(published_at=at("2019-05-01 12:00"))
+    make_article(published_at=at("2021-01-01 12:00"))
+    for hour in range(settings.ARTICLES_PER_PAGE + 5):
+        make_article(
+            regions=["duhok"], tags=["Floods"], bylines=["A", "B"],
+            published_at=at("2020-03-09 00:00") + datetime.timedelta(minutes=hour),
+        )  # fmt: skip
+    client.get(url)  # whether it has articles, its neighbours and its count are now cached
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert len(response.context["object_list"]) == settings.ARTICLES_PER_PAGE
+    assert response.context[previous].year == 2019
+
+
 def test_article_page_query_count_is_constant(client):
     article = make_article(regions=["makhmour"], tags=["ISIS"], bylines=["A"], editors=["E"])
     for _ in range(5):
