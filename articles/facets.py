@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from .archive_cache import gazetteer
+from .archive_cache import count_with_history, gazetteer
 from .models import Article, Region
 
 TAG_FACET_SIZE = 15
@@ -35,9 +35,14 @@ class ResultSummary:
     facet_scope: int | None = None  # set when places and tags count only the newest
 
 
-def summarize(results, selected_region=None, selected_tag=None):
+def summarize(results, selected_region=None, selected_tag=None, history_key=None):
+    """With `history_key`, the months that are over are counted once per history version
+    (see count_with_history); a search, whose result shifts as stories arrive, has none."""
     # The month counts cover the whole result, so their sum is its exact count.
-    months = month_counts(results)
+    if history_key is None:
+        months = month_counts(results)
+    else:
+        months = count_with_history(history_key, results, month_counts)
     count = sum(n for _, n in months)
     scope = results
     if count > FACET_SCOPE:

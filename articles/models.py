@@ -485,6 +485,8 @@ class ArchiveState(models.Model):
     archive shows (see articles.archive_cache): cached counts are keyed by it."""
 
     version = models.BigIntegerField(default=0)
+    # Moves only for changes to months that are over (see count_with_history).
+    history_version = models.BigIntegerField(default=0)
 
     def __str__(self):
         return f"Archive version {self.version}"

@@ -15,7 +15,7 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from .archive_cache import archive_cache_key, cached_for_archive
+from .archive_cache import archive_cache_key, cached_for_archive, count_with_history
 from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter
@@ -50,7 +50,10 @@ class PublishedArticlesMixin:
 
     def result_count(self, queryset):
         # A page's result is named by its path (region, tag, month...) alone.
-        return cached_for_archive(("count", self.request.path), queryset.order_by().count)
+        key = ("count", self.request.path)
+        return cached_for_archive(
+            key, lambda: count_with_history(key, queryset.order_by(), lambda part: part.count())
+        )
 
     def get_paginator(self, queryset, per_page, **kwargs):
         self.total = self.result_count(queryset)
@@ -107,9 +110,15 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 if value not in (None, "")
             )
         )
+        key = ("list", *map("=".join, key))
         return cached_for_archive(
-            ("list", *map("=".join, key)),
-            lambda: summarize(self.object_list, cleaned.get("region"), cleaned.get("tag")),
+            key,
+            lambda: summarize(
+                self.object_list,
+                cleaned.get("region"),
+                cleaned.get("tag"),
+                history_key=None if cleaned.get("q") else key,
+            ),
         )
 
     def result_count(self, queryset):

@@ -5,15 +5,29 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from articles.archive_cache import archive_version, cached_for_archive, install_version_triggers
+from articles import search
+from articles.archive_cache import (
+    archive_version,
+    cached_for_archive,
+    history_boundary,
+    install_version_triggers,
+)
 from articles.models import Article, Region
-from tests.factories import make_article, make_tag
+from tests.factories import at, make_article, make_tag
 
 pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's triggers move both versions on every change (it has no time zones)",
+)
 
 
 def version_number():
     return archive_version()[0]
+
+
+def history_version():
+    return archive_version()[1]
 
 
 def count_shown(client, url="/articles/"):
@@ -157,3 +171,63 @@ def test_a_computation_may_read_other_cached_values():
         return cached_for_archive(("inner",), lambda: 2)
 
     assert cached_for_archive(("outer",), lambda: inner() + 1) == 3
+
+
+@time_machine.travel(at("2024-05-20 10:00"))
+def test_months_are_over_from_the_start_of_this_month():
+    assert history_boundary() == at("2024-05-01 00:00")
+
+
+@time_machine.travel(at("2024-05-01 10:00"))
+def test_on_the_first_of_a_month_last_month_is_not_yet_over():
+    assert history_boundary() == at("2024-04-01 00:00")
+
+
+def test_changing_an_article_of_a_past_month_moves_the_history_version():
+    article = make_article(published_at=at("2019-05-01 12:00"))
+    before = history_version()
+    Article.objects.filter(pk=article.pk).update(headline="Corrected")
+    assert history_version() > before
+
+
+def test_tagging_an_article_of_a_past_month_moves_the_history_version():
+    article = make_article(published_at=at("2019-05-01 12:00"))
+    before = history_version()
+    article.tags.add(make_tag("Floods"))
+    assert history_version() > before
+
+
+@on_postgresql
+def test_a_story_published_now_leaves_the_history_version_alone():
+    floods = make_tag("Floods")
+    before = history_version()
+    make_article(published_at=timezone.now(), tags=[floods], regions=["duhok"])
+    assert history_version() == before
+
+
+def test_past_months_are_counted_again_after_a_change_to_one(client):
+    make_article(published_at=at("2019-05-01 12:00"))
+    hidden = make_article(published_at=at("2019-06-01 12:00"))
+    make_article()
+    assert count_shown(client) == 3
+    Article.objects.filter(pk=hidden.pk).update(status=Article.Status.DRAFT)
+    assert count_shown(client) == 2
+
+
+def test_a_region_page_counts_a_new_story_beside_its_cached_past(client):
+    make_article(published_at=at("2019-05-01 12:00"), regions=["duhok"])
+    assert count_shown(client, "/regions/duhok/") == 1
+    make_article(regions=["duhok"])
+    assert count_shown(client, "/regions/duhok/") == 2
+    assert client.get("/articles/?region=duhok").context["result_count"] == 2
+
+
+@on_postgresql
+def test_a_search_count_is_not_cached_with_the_past(client, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 2)
+    for month in ("2019-05-01", "2019-06-01"):
+        make_article(body="The dam held.", published_at=at(f"{month} 12:00"))
+    assert client.get("/articles/?q=dam").context["result_count"] == 2
+    make_article(body="The dam broke.")
+    # The newest two matches are now one old and one new: the old pair is not reused.
+    assert client.get("/articles/?q=dam").context["result_count"] == 2

@@ -1,11 +1,5 @@
 from django.db import migrations, models
 
-from articles.archive_cache import install_version_triggers
-
-
-def install(apps, schema_editor):
-    install_version_triggers(schema_editor.connection)
-
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0005_correction_permissions")]
@@ -23,6 +17,6 @@ class Migration(migrations.Migration):
                 ("version", models.BigIntegerField(default=0)),
             ],
         ),
-        # Dropped with the table on the way back; the PostgreSQL function stays, harmless.
-        migrations.RunPython(install, migrations.RunPython.noop),
+        # The triggers and the state row are installed after every migrate, by
+        # articles.apps (from the code as it is then), and by migration 0007.
     ]
