@@ -14,7 +14,16 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .history import changes_since, version_changes
-from .models import Article, ArticleByline, Byline, Correction, Editor, Region, Tag
+from .models import (
+    LIST_LEAVES_OUT,
+    Article,
+    ArticleByline,
+    Byline,
+    Correction,
+    Editor,
+    Region,
+    Tag,
+)
 from .search import search_articles
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -195,6 +204,7 @@ class ArticleAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
+            .defer(*LIST_LEAVES_OUT)
             .prefetch_related(
                 Prefetch(
                     "article_bylines",

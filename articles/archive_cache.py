@@ -204,25 +204,42 @@ request_started.connect(_start_memo, dispatch_uid="archive_version_memo_start")
 request_finished.connect(_end_memo, dispatch_uid="archive_version_memo_end")
 
 
-def archive_version():
-    """(version, history version, newest public article's pk), or None where the state
-    row is missing.
+_compiled_version_queries = {}
 
-    Raw SQL around the published() subquery: every cached page pays for this query, and
-    the ORM's building of it cost more than running it (1.6 ms against 0.7 ms)."""
+
+def version_query():
+    """The version query's SQL and parameters, "now" among them, built from published().
+
+    Every cached page pays for this query, and the ORM's compiling it cost more than
+    running it: compiled once per database, with only the moment changed afterwards."""
     from .models import Article
 
+    compiled = _compiled_version_queries.get(connection.alias)
+    if compiled is None:
+        newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
+        newest_sql, params = newest.query.sql_with_params()
+        moments = [i for i, p in enumerate(params) if isinstance(p, datetime.datetime)]
+        sql = (
+            f"SELECT version, history_version, ({newest_sql}) "  # noqa: S608
+            f"FROM {STATE_TABLE} WHERE id = 1"
+        )
+        if len(moments) != 1:  # not the shape expected: compile afresh every time
+            return sql, params
+        compiled = _compiled_version_queries[connection.alias] = (sql, list(params), moments[0])
+    sql, params, moment = compiled
+    params = list(params)
+    params[moment] = timezone.now()
+    return sql, params
+
+
+def archive_version():
+    """(version, history version, newest public article's pk), or None where the state
+    row is missing."""
     memo = _request_memo.get()
     if memo is not None and "version" in memo:
         return memo["version"]
-    newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
-    newest_sql, params = newest.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT version, history_version, ({newest_sql}) "  # noqa: S608
-            f"FROM {STATE_TABLE} WHERE id = 1",
-            params,
-        )
+        cursor.execute(*version_query())
         version = cursor.fetchone()
     if memo is not None:
         memo["version"] = version
@@ -298,10 +315,11 @@ def count_with_history(key, queryset, aggregate):
 
 
 def gazetteer():
-    """Every region, in tree order: the region filter's choices, read once per version."""
+    """Every region, in tree order: the region filter's choices. Keyed by the history
+    version, which every write to the gazetteer moves, so new stories do not re-read it."""
     from .models import Region
 
-    return cached_for_archive(("gazetteer",), lambda: list(Region.objects.all()))
+    return cached_for_archive(("gazetteer",), lambda: list(Region.objects.all()), history=True)
 
 
 def tags_in_use():

@@ -5,9 +5,11 @@
                         [--no-page-cache]
 
 Reports, for each page kind, the time of the first request after the server starts
-(every cache empty), then p50 and p95 time per request (sequential requests from one
-client on loopback, after a warm-up) and the SQL queries of a first and a repeated
-request (counted in-process with the same code); then, with wrk, the throughput of the
+(every cache empty) and of the first after a new story is published (the archive
+version moves; counts of months that are over stay cached), then p50 and p95 per
+request (sequential requests from one client on loopback, after a warm-up) and the SQL
+queries of a first, a repeated and a first-after-a-new-story request (counted in-process
+with the same code); then, with wrk, the throughput of the
 article page and the archive list against a floor: a static HTML file of the same size
 served by the same gunicorn and WhiteNoise, at the same concurrency. Prints a table and
 writes JSON. --no-page-cache turns off the reader page cache, so p50 and p95 are the
@@ -21,6 +23,8 @@ import argparse
 import json
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -79,6 +83,28 @@ def page_urls():
     }
 
 
+@contextmanager
+def a_new_story():
+    """A story published now, as an editor would publish one; deleted afterwards."""
+    from django.utils import timezone
+
+    from articles.models import Article, Region
+
+    story = Article.objects.create(
+        headline="Benchmark: a story published now",
+        slug=f"benchmark-story-{time.time_ns()}",
+        summary="Published by bench/run.py to measure the first requests after a change.",
+        body="Security forces in Erbil said the government would answer on Monday.",
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    story.regions.add(Region.objects.get(slug="erbil-city"))
+    try:
+        yield story
+    finally:
+        story.delete()
+
+
 def count_queries(urls):
     from django.db import connection
     from django.test import Client
@@ -94,8 +120,13 @@ def count_queries(urls):
                     pass
         return len(queries)
 
-    # The first request finds every cache empty; the second is what the next reader costs.
-    return {name: (queries_for(url), queries_for(url)) for name, url in urls.items()}
+    # The first request finds every cache empty; the second is what the next reader costs;
+    # the third is the first after a new story.
+    counts = {name: [queries_for(url), queries_for(url)] for name, url in urls.items()}
+    with a_new_story():
+        for name, url in urls.items():
+            counts[name].append(queries_for(url))
+    return counts
 
 
 def percentile(values, share):
@@ -168,11 +199,20 @@ def main():
                 **latency(BASE, url, samples, warmup=0 if export else WARMUP),
                 "queries_first": queries[name][0],
                 "queries_again": queries[name][1],
+                "queries_after_new_story": queries[name][2],
             }
             row = results[name]
             print(f"{name:28} first {first_ms:8.1f} ms  p50 {row['p50_ms']:8.1f} ms  "
                   f"p95 {row['p95_ms']:8.1f} ms  queries {row['queries_first']:3} "
                   f"then {row['queries_again']}", flush=True)  # fmt: skip
+        with a_new_story():
+            for name, url in urls.items():
+                if "export" not in name:
+                    ms = round(fetch(BASE + url)[0] * 1000, 1)
+                    results[name]["after_new_story_ms"] = ms
+                    queries_then = results[name]["queries_after_new_story"]
+                    print(f"{name:28} first after a new story {ms:8.1f} ms, "
+                          f"{queries_then} queries", flush=True)  # fmt: skip
         rates = {}
         for name, path in [("static floor", "/static/bench/floor.html"),
                            ("article page", urls["article page"]),

@@ -231,3 +231,20 @@ def test_a_search_count_is_not_cached_with_the_past(client, monkeypatch):
     make_article(body="The dam broke.")
     # The newest two matches are now one old and one new: the old pair is not reused.
     assert client.get("/articles/?q=dam").context["result_count"] == 2
+
+
+def test_a_renamed_place_is_shown_at_once_in_the_facets(client):
+    make_article(regions=["duhok"])
+    labels = [facet.label for facet in client.get("/articles/").context["region_facets"]]
+    assert "Duhok" in labels
+    Region.objects.filter(slug="duhok").update(name="Dohuk")
+    labels = [facet.label for facet in client.get("/articles/").context["region_facets"]]
+    assert "Dohuk" in labels
+
+
+def test_the_compiled_version_query_asks_about_the_present():
+    make_article()
+    scheduled = make_article(published_at=at("2030-06-01 12:00"))
+    assert archive_version()[2] != scheduled.pk  # compiled now, then reused
+    with time_machine.travel(at("2031-01-01 12:00"), tick=False):
+        assert archive_version()[2] == scheduled.pk
