@@ -1,6 +1,7 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -159,6 +160,13 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
+class ArticleChangeList(ChangeList):
+    """The article list reads none of the long texts it does not show."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*LIST_LEAVES_OUT)
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -204,7 +212,6 @@ class ArticleAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
-            .defer(*LIST_LEAVES_OUT)
             .prefetch_related(
                 Prefetch(
                     "article_bylines",
@@ -213,6 +220,9 @@ class ArticleAdmin(VersionAdmin):
                 "regions",
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

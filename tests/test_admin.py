@@ -291,6 +291,23 @@ def test_changelist_query_count_does_not_grow_with_the_number_of_rows(editor_cli
     assert len(twelve) == len(three), "\n".join(q["sql"] for q in twelve.captured_queries)
 
 
+def test_changelist_reads_no_bodies(editor_client):
+    make_listed_articles(3)
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.get(CHANGELIST_URL).status_code == 200
+    assert not [q for q in queries.captured_queries if '"articles_article"."body' in q["sql"]]
+
+
+def test_change_form_reads_the_article_in_one_query(editor_client):
+    article = make_article(body="The whole body.")
+    with CaptureQueriesContext(connection) as queries:
+        assert "The whole body." in editor_client.get(change_url(article)).content.decode()
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "articles_article" WHERE' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+
+
 def test_changelist_search_finds_an_article_by_a_word_in_its_body(editor_client):
     make_article("Harvest report", body="Farmers near Halabja picked pomegranates early.")
     make_article("Budget talks", body="Ministers met in Baghdad.")
