@@ -187,6 +187,30 @@ def install_version_triggers(connection):
         )
 
 
+class StatisticsFollowGrowth:
+    """During a bulk load on PostgreSQL, ANALYZE the article tables each time the load
+    has doubled them (from 1,000 rows written on): a handful of ANALYZEs however large.
+
+    The triggers' queries are planned once per session and planned again only when the
+    tables' statistics change. A load that starts on empty tables, where autovacuum is off
+    or behind, would keep a plan made for no rows: a scan of the whole articles table on
+    every statement, which took an import from 22 documents a second to 8 by 25,000."""
+
+    TABLES = [ARTICLE_TABLE, *LINK_TABLES, "articles_article_editors"]
+
+    def __init__(self, connection, first=1000):
+        self.connection = connection
+        self.next_at = first
+        self.written = 0
+
+    def add(self, rows=1):
+        self.written += rows
+        if self.written >= self.next_at and self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
+            self.next_at = self.written * 2
+
+
 # Within one request the version is read once; outside requests (commands, the shell,
 # tests between writes) it is read every time.
 _request_memo = ContextVar("archive_version_memo", default=None)

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
 
 BATCH_SIZE = 2000
@@ -251,6 +252,7 @@ def generate(count, seed=2020, wire_folder=None, on_progress=None, start_year=20
     span = (timezone.now() - start).total_seconds()
     offset = Article.objects.count() if wire_folder is None else 0
     batch = []
+    statistics = StatisticsFollowGrowth(connection)
     for n in range(count):
         story = make_story(rng, cast, offset + n, start, span)
         if wire_folder is not None:
@@ -259,6 +261,7 @@ def generate(count, seed=2020, wire_folder=None, on_progress=None, start_year=20
             batch.append(story)
             if len(batch) == BATCH_SIZE:
                 write_batch(batch)
+                statistics.add(len(batch))
                 batch = []
         if on_progress and (n + 1) % BATCH_SIZE == 0:
             on_progress(n + 1)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
 
 MAX_HEADLINE_LENGTH = 300
@@ -482,10 +483,13 @@ def import_paths(paths, on_result=None):
     matcher = PlaceMatcher.from_gazetteer()
     names = NameCache()
     summary = ImportSummary()
+    statistics = StatisticsFollowGrowth(connection)
     with commits_without_waiting_for_disk():
         for path, key in iter_wire_files(paths):
             result = import_wire_file(path, matcher, key=key, names=names)
             summary.add(result)
+            if result.outcome == "imported":
+                statistics.add()
             if on_result:
                 on_result(result)
     return summary

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.archive_cache import (
+    StatisticsFollowGrowth,
     archive_version,
     cached_for_archive,
     history_boundary,
@@ -18,7 +19,8 @@ from tests.factories import at, make_article, make_tag
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="SQLite's triggers move both versions on every change (it has no time zones)",
+    reason="PostgreSQL's own: SQLite's triggers move both versions on every change (it has "
+    "no time zones) and it plans each statement afresh",
 )
 
 
@@ -248,3 +250,24 @@ def test_the_compiled_version_query_asks_about_the_present():
     assert archive_version()[2] != scheduled.pk  # compiled now, then reused
     with time_machine.travel(at("2031-01-01 12:00"), tick=False):
         assert archive_version()[2] == scheduled.pk
+
+
+def planner_rows(table="articles_article"):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_a_bulk_load_analyzes_the_tables_each_time_it_doubles_them():
+    statistics = StatisticsFollowGrowth(connection, first=2)
+    for _ in range(2):
+        make_article()
+    statistics.add(2)
+    assert planner_rows() == 2
+    make_article()
+    statistics.add(1)  # three rows: not yet double the two analyzed
+    assert planner_rows() == 2
+    make_article()
+    statistics.add(1)
+    assert planner_rows() == 4
