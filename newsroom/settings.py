@@ -112,9 +112,6 @@ DATABASES = {
 # request waits at most DB_POOL_TIMEOUT seconds for a connection before a 503.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
-    # The health check is one round trip per request (DB_POOL_CHECK=0 drops it: a request
-    # may then be handed a connection the database has closed, and answer 503 once).
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", True)
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "8")),
