@@ -300,6 +300,9 @@ class Article(models.Model):
                 condition=Q(status="published"),
             ),
             models.Index(fields=["status", "-published_at"], name="article_status_date_idx"),
+            # The editors' list in the admin: every status, newest first. Without it a
+            # deep page or a search sorted a million rows (2 s and 11 s at 1M).
+            models.Index(fields=["-published_at", "-id"], name="article_date_idx"),
         ]
 
     def __str__(self):
