@@ -2,23 +2,25 @@
 """Load test: wrk against gunicorn on loopback, over a mix of the benchmark's pages.
 
     python bench/load.py --json FILE [--seconds 60] [--connections 64] [--warmup 0]
-                         [--database-url URL]
+                         [--by-page] [--database-url URL]
 
 The mix is every page bench/run.py measures (but the CSV export, a download rather than
 a page) and 200 different article pages, requested in turn by every connection. Prints
 and writes throughput, p50/p95/p99 and errors; exits 1 if any request failed or answered
-other than 2xx/3xx.
+other than 2xx/3xx. With --by-page, gunicorn logs every request and the measured ones are
+summed up per page (count, p50, p95, max server time): what a slow p95 is made of.
 """
 
 import argparse
 import json
 import os
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import page_urls  # noqa: E402 - the project must be importable first
+from bench.run import page_urls, percentile  # noqa: E402 - the project must be importable
 from bench.server import (  # noqa: E402
     DEFAULT_DATABASE_URL,
     build_environment,
@@ -32,12 +34,37 @@ ARTICLE_PAGES = 200
 
 
 def load_mix():
+    """{url: page name}: the benchmark's pages, and article pages under one name."""
     from articles.models import Article
 
-    pages = [url for name, url in page_urls().items() if "export" not in name]
+    pages = {url: name for name, url in page_urls().items() if "export" not in name}
     articles = Article.objects.published().order_by("-published_at")[:20_000:100]
-    pages += [article.get_absolute_url() for article in articles[:ARTICLE_PAGES]]
+    for article in articles[:ARTICLE_PAGES]:
+        pages[article.get_absolute_url()] = f"article page ({ARTICLE_PAGES} of them)"
     return pages
+
+
+def by_page(access_log, offset, mix):
+    """Per page of the mix: requests, statuses and server times, from the access log
+    lines written after `offset` (the measured run's, not the warm-up's)."""
+    times, statuses = defaultdict(list), defaultdict(lambda: defaultdict(int))
+    with open(access_log) as log:
+        log.seek(offset)
+        for line in log:
+            status, micros, path, query = (line.rstrip("\n").split(" ", 3) + [""])[:4]
+            name = mix.get(path + (f"?{query}" if query else ""), "other")
+            times[name].append(int(micros) / 1000)
+            statuses[name][status] += 1
+    return {
+        name: {
+            "requests": len(ms),
+            "statuses": dict(statuses[name]),
+            "p50_ms": round(percentile(ms, 0.5), 1),
+            "p95_ms": round(percentile(ms, 0.95), 1),
+            "max_ms": round(max(ms), 1),
+        }
+        for name, ms in sorted(times.items(), key=lambda item: -percentile(item[1], 0.95))
+    }
 
 
 def main():
@@ -50,6 +77,9 @@ def main():
         type=int,
         default=0,
         help="seconds of the same load first, unmeasured (0: measure from a cold start)",
+    )
+    parser.add_argument(
+        "--by-page", action="store_true", help="log every request and sum up per page"
     )
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -66,12 +96,14 @@ def main():
     mix = load_mix()
     print(f"Archive: {held:,} articles; {len(mix)} pages in the mix; "
           f"{args.connections} connections for {args.seconds} s", flush=True)  # fmt: skip
-    with gunicorn(env, "newsroom-load-gunicorn.log") as log_path:
+    access_log = Path(args.json).with_suffix(".access.log") if args.by_page else None
+    with gunicorn(env, "newsroom-load-gunicorn.log", access_log=access_log) as log_path:
         if args.warmup:
-            warmup = wrk(mix, args.warmup, args.connections, timeout_seconds=30)
+            warmup = wrk(list(mix), args.warmup, args.connections, timeout_seconds=30)
             print(f"warm-up: {warmup['requests']:,} requests, "
                   f"{warmup['socket_errors'] + warmup['non_2xx_3xx']} failed")  # fmt: skip
-        figures = wrk(mix, args.seconds, args.connections, timeout_seconds=30)
+        offset = access_log.stat().st_size if access_log else 0
+        figures = wrk(list(mix), args.seconds, args.connections, timeout_seconds=30)
     failed = figures["socket_errors"] + figures["non_2xx_3xx"]
     print(
         f"{figures['requests']:,} requests, {figures['requests_per_second']:,.1f} req/s; "
@@ -79,6 +111,11 @@ def main():
         f"max {figures['max_ms']} ms; {figures['socket_errors']} socket errors, "
         f"{figures['non_2xx_3xx']} responses not 2xx/3xx (server log: {log_path})"
     )
+    pages = by_page(access_log, offset, mix) if access_log else None
+    for name, row in (pages or {}).items():
+        print(f"  {name:34} {row['requests']:>7,} requests  p50 {row['p50_ms']:8.1f} ms  "
+              f"p95 {row['p95_ms']:8.1f} ms  max {row['max_ms']:8.1f} ms  "
+              f"{row['statuses']}")  # fmt: skip
     report = {
         "articles": held,
         "connections": args.connections,
@@ -86,6 +123,7 @@ def main():
         "pages_in_mix": len(mix),
         "warmup_seconds": args.warmup,
         **figures,
+        "server_time_by_page": pages,
     }
     Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"Wrote {args.json}")

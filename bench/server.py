@@ -17,6 +17,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench"
 # Two cores: a worker a core, threads to overlap database waits.
 WORKERS, THREADS = 2, 4
+# Status, time taken in microseconds (gunicorn's %(D)s), path, query string.
+ACCESS_LOG_FORMAT = "%(s)s %(D)s %(U)s %(q)s"
 
 
 def build_environment(database_url, **extra):
@@ -65,14 +67,20 @@ def wait_for(url, seconds=30):
 
 
 @contextlib.contextmanager
-def gunicorn(env, log_name="newsroom-bench-gunicorn.log"):
-    """Serve the site on PORT while the block runs; yields the log file's path."""
+def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None):
+    """Serve the site on PORT while the block runs; yields the log file's path. With
+    `access_log` (a path), every request's path, status and time in microseconds is
+    written there."""
     log_path = Path(tempfile.gettempdir()) / log_name
+    logging = []
+    if access_log:
+        logging = ["--access-logfile", str(access_log),
+                   "--access-logformat", ACCESS_LOG_FORMAT]  # fmt: skip
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "newsroom.wsgi",
              "--workers", str(WORKERS), "--threads", str(THREADS),
-             "--bind", f"127.0.0.1:{PORT}"],
+             "--bind", f"127.0.0.1:{PORT}", *logging],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         try:
