@@ -24,6 +24,7 @@ migration rebuilds the table, and the suite checks they fire on both databases.
 import datetime
 import hashlib
 import threading
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -256,25 +257,38 @@ def version_query():
     return sql, params
 
 
-def archive_version():
+# The last version this process read, and when (by `clock`), for archive_version(max_age).
+_last_read = (None, float("-inf"))
+clock = time.monotonic
+
+
+def archive_version(max_age=0):
     """(version, history version, newest public article's pk), or None where the state
-    row is missing."""
+    row is missing. With `max_age` (seconds), a version this process read that recently
+    will do, without asking the database."""
+    global _last_read
     memo = _request_memo.get()
     if memo is not None and "version" in memo:
         return memo["version"]
+    if max_age:
+        version, read_at = _last_read
+        if clock() - read_at < max_age:
+            return version
+    read_at = clock()
     with connection.cursor() as cursor:
         cursor.execute(*version_query())
         version = cursor.fetchone()
     if memo is not None:
         memo["version"] = version
+    _last_read = (version, read_at)
     return version
 
 
-def archive_cache_key(key, *, history=False):
+def archive_cache_key(key, *, history=False, max_age=0):
     """A cache key for `key` (a tuple of strings) at the archive's current version (or,
     with `history`, its history version), or None where there is no version to key on
-    (nothing may be cached then)."""
-    state = archive_version()
+    (nothing may be cached then). `max_age`: as for archive_version()."""
+    state = archive_version(max_age)
     if state is None:
         return None
     version, history_version, newest = state

@@ -45,7 +45,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         key = ("page", request.scheme, request.get_host(), request.get_full_path())
         pages = caches["pages"]
-        digest = archive_cache_key(key)
+        digest = archive_cache_key(key, max_age=settings.PAGE_CACHE_VERSION_SECONDS)
         stored = pages.get(digest) if digest else None
         if stored is not None:
             status, headers, content = stored

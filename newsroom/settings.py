@@ -192,6 +192,10 @@ ARCHIVE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_CACHE_SECONDS", "3600"))
 # cache is never stale, only unshared.
 # Whole public pages cached for readers per archive version (PAGE_CACHE=0 turns it off).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# How long a process may serve cached pages on the archive version it last read, without
+# asking the database again: a change reaches readers that much later (browsers and
+# proxies already keep a page PUBLIC_CACHE_SECONDS), and a cached page costs no query.
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -37,6 +37,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def pages_follow_every_change_at_once(settings):
+    # In production a process serves cached pages on the archive version it read up to
+    # PAGE_CACHE_VERSION_SECONDS ago; the suite checks that every change shows at once,
+    # and test_middleware checks the window itself.
+    settings.PAGE_CACHE_VERSION_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def empty_caches():
     # A rolled-back test can leave the archive version where the next test starts, so
     # one test's cached counts must not meet another's.

@@ -5,6 +5,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from articles import archive_cache
 from articles.models import Article
 from tests.factories import make_article
 
@@ -19,6 +20,53 @@ def test_a_repeated_public_page_costs_one_query(client, django_assert_num_querie
     assert again.status_code == 200
     assert again.content == first.content
     assert again["Cache-Control"] == first["Cache-Control"]
+
+
+@pytest.fixture
+def version_read_a_second_ago_will_do(settings, monkeypatch):
+    """PAGE_CACHE_VERSION_SECONDS as in production, on a clock the test moves."""
+    settings.PAGE_CACHE_VERSION_SECONDS = 1
+    now = [1000.0]
+    monkeypatch.setattr(archive_cache, "clock", lambda: now[0])
+    monkeypatch.setattr(archive_cache, "_last_read", (None, float("-inf")))
+
+    def move_clock(seconds):
+        now[0] += seconds
+
+    return move_clock
+
+
+def test_a_page_cached_within_the_version_window_costs_no_query(
+    client, version_read_a_second_ago_will_do, django_assert_num_queries
+):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    version_read_a_second_ago_will_do(0.5)
+    with django_assert_num_queries(0):
+        again = client.get(article.get_absolute_url())
+    assert again.content == first.content
+
+
+def test_an_unpublished_article_leaves_the_page_cache_within_the_version_window(
+    client, version_read_a_second_ago_will_do
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    version_read_a_second_ago_will_do(0.9)
+    assert client.get(url).status_code == 200  # the page as it was a moment ago
+    version_read_a_second_ago_will_do(0.1)
+    assert client.get(url).status_code == 404
+
+
+def test_a_page_not_yet_cached_is_rendered_from_the_current_archive(
+    client, version_read_a_second_ago_will_do
+):
+    make_article("Old story")
+    client.get("/")
+    make_article("Breaking story")
+    assert "Breaking story" in client.get("/articles/").content.decode()
 
 
 def test_an_unpublished_article_leaves_the_page_cache_at_once(client):
