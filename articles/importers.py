@@ -384,8 +384,9 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
         )
         # One version of the finished article (with its bylines), taken once rather than
         # re-serialised after every write as reversion's signals would. Prefetched, its
-        # links serialise from three plain queries instead of three server-side cursors.
-        prefetch_related_objects([article], "regions", "tags", "editors")
+        # links serialise from plain queries instead of server-side cursors, one per
+        # byline for its name.
+        prefetch_related_objects([article], "regions", "tags", "editors", "article_bylines__byline")
         with reversion.create_revision(manage_manually=True, atomic=False):
             reversion.set_comment(f"Imported from wire copy, key {key}")
             reversion.add_to_revision(article)
