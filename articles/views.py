@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
@@ -143,8 +143,9 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 region_facets=self.summary.regions,
                 tag_facets=self.summary.tags,
                 facet_scope=self.summary.facet_scope,
-                date_facets=date_facets(self.summary.months),
-                histogram=histogram(self.summary.months),
+                # Built only when the fragment cache misses, not for every fresh page.
+                date_facets=SimpleLazyObject(lambda: date_facets(self.summary.months)),
+                histogram=SimpleLazyObject(lambda: histogram(self.summary.months)),
                 search_capped=bool(self.filters_in_force.get("q"))
                 and is_capped(self.summary.count),
             )
