@@ -14,7 +14,7 @@ from articles.archive_cache import (
     install_version_triggers,
 )
 from articles.models import Article, Region
-from tests.factories import at, make_article, make_tag
+from tests.factories import at, make_article, make_tag, region
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
@@ -166,6 +166,27 @@ def test_cached_facet_column_follows_an_unpublished_article(client, settings):
     Article.objects.filter(pk=hidden.pk).update(status=Article.Status.DRAFT)
     html = client.get("/articles/").content.decode()
     assert 'Floods</a> <span class="count">1</span>' in html
+
+
+def test_cached_filter_form_shows_each_query_strings_own_choices(client, settings):
+    settings.PAGE_CACHE = False  # the fragment cache alone
+    make_article(regions=["erbil"])
+    make_article(regions=["duhok"])
+    erbil = client.get("/articles/", {"region": "erbil"}).content.decode()
+    duhok = client.get("/articles/", {"region": "duhok"}).content.decode()
+    assert '<option value="erbil" selected>' in erbil
+    assert '<option value="duhok" selected>' in duhok
+    assert '<option value="erbil" selected>' not in duhok
+
+
+def test_cached_filter_form_offers_a_place_added_to_the_gazetteer(client, settings):
+    settings.PAGE_CACHE = False  # the fragment cache alone
+    make_article(regions=["erbil"])
+    assert '<option value="bastora">' not in client.get("/articles/").content.decode()
+    Region.objects.create(
+        name="Bastora", slug="bastora", kind=Region.Kind.CITY, parent=region("erbil")
+    )
+    assert '<option value="bastora">' in client.get("/articles/").content.decode()
 
 
 def test_a_computation_may_read_other_cached_values():
