@@ -25,6 +25,8 @@ An optional sidecar `<name>.json` next to `<name>.txt` says what the text does n
 import datetime
 import hashlib
 import json
+import multiprocessing
+import queue
 import re
 from collections import Counter
 from contextlib import contextmanager
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -226,6 +228,10 @@ class ImportSummary:
 
     def count(self, outcome):
         return self.counts[outcome]
+
+    def merge(self, other):
+        self.counts.update(other.counts)
+        self.failures.extend(other.failures)
 
     def __str__(self):
         return ", ".join(
@@ -430,33 +436,49 @@ def import_wire_file(path, matcher, key=None, names=None):
     if status == Article.Status.PUBLISHED and published_at is None:
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
 
-    try:
-        article = _write_article(
-            existing=existing, key=key, document=document, metadata=metadata,
-            checksum=checksum, status=status, published_at=published_at, dateline=dateline,
-            regions=regions, tags=tags, extra_bylines=extra_bylines, names=names,
-        )  # fmt: skip
-    except WireCopyError as error:
-        names.clear()
-        return ImportResult(path, "failed", reason=str(error))
-    except DatabaseError as error:
-        # Whatever the database refuses fails this file alone; its transaction is undone.
-        names.clear()
-        return ImportResult(path, "failed", reason=f"the database refused it: {error}")
+    for attempt in (1, 2):
+        try:
+            article = _write_article(
+                existing=existing, key=key, document=document, metadata=metadata,
+                checksum=checksum, status=status, published_at=published_at,
+                dateline=dateline, regions=regions, tags=tags,
+                extra_bylines=extra_bylines, names=names,
+            )  # fmt: skip
+            break
+        except WireCopyError as error:
+            names.clear()
+            return ImportResult(path, "failed", reason=str(error))
+        except DatabaseError as error:
+            # Whatever the database refuses fails this file alone; its transaction is
+            # undone. A clash may be an import beside this one (--workers) taking the
+            # same slug or name a moment earlier: once more, it is seen and avoided.
+            names.clear()
+            if attempt == 2 or not isinstance(error, IntegrityError):
+                return ImportResult(path, "failed", reason=f"the database refused it: {error}")
 
     outcome = "updated" if existing else "imported"
     return ImportResult(path, outcome, article=article, warnings=warnings)
 
 
-def iter_wire_files(paths):
-    """Yield (file, key): a file's key is its path inside the folder given, without .txt,
-    so 2020/story.txt and 2021/story.txt are two documents."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            for file in sorted(p for p in path.rglob("*.txt") if p.is_file()):
-                yield file, file.relative_to(path).with_suffix("").as_posix()
-        else:
-            yield path, path.stem
+def wire_files_under(path):
+    """(file, key) for a file, or for each `.txt` file in a folder: a file's key is its
+    path inside the folder, without .txt, so 2020/story.txt and 2021/story.txt are two
+    documents."""
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*.txt") if p.is_file()):
+            yield file, file.relative_to(path).with_suffix("").as_posix()
+    else:
+        yield path, path.stem
+
+
+def iter_wire_files(paths, shard=None):
+    """Yield (file, key) under every path given. With `shard` (k, n), only every n-th
+    file from the k-th: n imports side by side, k = 0 .. n-1, share the files between
+    them, with the keys that one import would give."""
+    files = (item for path in map(Path, paths) for item in wire_files_under(path))
+    for index, item in enumerate(files):
+        if shard is None or index % shard[1] == shard[0]:
+            yield item
 
 
 @contextmanager
@@ -479,14 +501,15 @@ def commits_without_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def import_paths(paths, on_result=None):
-    """Import every `.txt` document under the given files and folders."""
+def import_paths(paths, on_result=None, shard=None):
+    """Import every `.txt` document under the given files and folders (with `shard`, a
+    share of them: see iter_wire_files)."""
     matcher = PlaceMatcher.from_gazetteer()
     names = NameCache()
     summary = ImportSummary()
     statistics = StatisticsFollowGrowth(connection)
     with commits_without_waiting_for_disk():
-        for path, key in iter_wire_files(paths):
+        for path, key in iter_wire_files(paths, shard):
             result = import_wire_file(path, matcher, key=key, names=names)
             summary.add(result)
             if result.outcome == "imported":
@@ -494,3 +517,46 @@ def import_paths(paths, on_result=None):
             if on_result:
                 on_result(result)
     return summary
+
+
+def import_paths_side_by_side(paths, workers, on_result=None):
+    """import_paths in `workers` processes at once, each with a share of the files: on
+    PostgreSQL, which takes several writers, a backfill of years of wire copy uses every
+    core. Each process reports its own results (on_result runs in it); the summary is
+    theirs added up."""
+    if workers == 1:
+        return import_paths(paths, on_result)
+    if connection.vendor != "postgresql":
+        raise ValueError("importing side by side needs PostgreSQL; SQLite takes one writer")
+    # Each process must open its own connections: none may be inherited open.
+    for each in connections.all(initialized_only=True):
+        each.close()
+        if getattr(each, "pool", None) is not None:
+            each.close_pool()
+    context = multiprocessing.get_context("fork")
+    summaries = context.Queue()
+
+    def work(shard):
+        summary = ImportSummary()
+        try:
+            summary = import_paths(paths, on_result, shard=(shard, workers))
+        finally:
+            summaries.put(summary)
+            connections.close_all()
+
+    processes = [context.Process(target=work, args=(k,)) for k in range(workers)]
+    for process in processes:
+        process.start()
+    total, reported = ImportSummary(), 0
+    while reported < workers:
+        try:
+            total.merge(summaries.get(timeout=1))
+            reported += 1
+        except queue.Empty:
+            if not any(process.is_alive() for process in processes) and summaries.empty():
+                codes = [process.exitcode for process in processes]
+                message = f"an import process stopped without reporting (exit codes {codes})"
+                raise RuntimeError(message) from None
+    for process in processes:
+        process.join()
+    return total

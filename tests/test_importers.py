@@ -10,14 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import importers
 from articles.importers import (
     PlaceMatcher,
     WireCopyError,
     decode_wire_bytes,
     import_paths,
+    iter_wire_files,
     parse_wire_copy,
 )
 from articles.models import Article, ArticleByline, Byline, Editor, Tag
@@ -767,3 +771,86 @@ def test_a_date_only_published_at_is_noon_that_day(tmp_path):
     run_import(path)
     local = Article.objects.get().published_at.astimezone(ZoneInfo("Asia/Baghdad"))
     assert (local.date(), local.hour) == (datetime.date(2020, 3, 9), 12)
+
+
+# --- importing side by side ---------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's own: SQLite takes one writer at a time (CI runs it on PostgreSQL)",
+)
+
+
+def write_numbered_docs(folder, count):
+    for n in range(count):
+        sub = folder / f"batch{n % 2}"
+        sub.mkdir(exist_ok=True)
+        write_doc(
+            sub,
+            f"story{n}",
+            wire(headline=f"Checkpoint number {n} opens"),
+            metadata={"published_at": "2020-03-09"},
+        )
+
+
+def test_shards_share_the_files_with_the_keys_one_import_gives(tmp_path):
+    write_numbered_docs(tmp_path, 7)
+    whole = list(iter_wire_files([tmp_path]))
+    shares = [list(iter_wire_files([tmp_path], shard=(k, 3))) for k in range(3)]
+    assert sorted(item for share in shares for item in share) == sorted(whole)
+    assert sum(len(share) for share in shares) == len(whole) == 7
+    assert "batch0/story0" in [key for _, key in whole]
+
+
+@pytest.mark.django_db
+def test_a_clash_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch):
+    write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
+    real_write, calls = importers._write_article, []
+
+    def clash_once(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint (slug)")
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(importers, "_write_article", clash_once)
+    summary, results = run_import(tmp_path)
+    assert summary.count("imported") == 1
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_clash_twice_fails_that_file_alone(tmp_path, monkeypatch):
+    write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
+
+    def always_clash(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint (slug)")
+
+    monkeypatch.setattr(importers, "_write_article", always_clash)
+    summary, results = run_import(tmp_path)
+    assert summary.count("failed") == 1
+    assert "the database refused it" in results["clash.txt"].reason
+
+
+@pytest.mark.django_db
+def test_command_refuses_workers_on_sqlite_or_below_one(tmp_path):
+    if connection.vendor == "sqlite":
+        with pytest.raises(CommandError, match="needs PostgreSQL"):
+            run_command(str(tmp_path), "--workers", "2")
+    with pytest.raises(CommandError, match="at least 1"):
+        run_command(str(tmp_path), "--workers", "0")
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_command_with_two_workers_imports_every_file_once(tmp_path):
+    write_numbered_docs(tmp_path, 9)
+    out, err = run_command(str(tmp_path), "--workers", "2")
+    assert out.strip() == "Import finished: 9 imported, 0 updated, 0 unchanged, 0 failed."
+    assert err == ""
+    assert Article.objects.count() == 9
+    assert sorted(Article.objects.values_list("import_key", flat=True)) == sorted(
+        f"batch{n % 2}/story{n}" for n in range(9)
+    )
+    again, _ = run_command(str(tmp_path), "--workers", "2")
+    assert again.strip() == "Import finished: 0 imported, 0 updated, 9 unchanged, 0 failed."

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from articles.importers import import_paths
+from articles.importers import import_paths_side_by_side
 
 
 class Command(BaseCommand):
@@ -11,10 +12,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "paths", nargs="*", help="Files or folders to import (default: the seeds/ folder)."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="import in this many processes at once (PostgreSQL only; one per core)",
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"] or [settings.BASE_DIR / "seeds"]
         verbose = options["verbosity"] > 1
+        workers = options["workers"]
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        if workers > 1 and connection.vendor != "postgresql":
+            raise CommandError("--workers needs PostgreSQL: SQLite takes one writer at a time.")
 
         def report(result):
             if result.outcome == "failed":
@@ -24,5 +36,5 @@ class Command(BaseCommand):
             for warning in result.warnings:
                 self.stderr.write(f"{result.path}: warning: {warning}")
 
-        summary = import_paths(paths, on_result=report)
+        summary = import_paths_side_by_side(paths, workers, on_result=report)
         self.stdout.write(f"Import finished: {summary}.")
