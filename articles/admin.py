@@ -1,6 +1,7 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -27,6 +28,9 @@ from .models import (
 from .search import search_articles
 
 PUBLISH_PERMISSION = "articles.publish_article"
+# A bulk action changes each article in one transaction, with a revision each: "select
+# all" on a list of hundreds of thousands would be one enormous, likely accidental, change.
+BULK_ACTION_LIMIT = 1000
 EDITORIAL_STATUSES = {Article.Status.PUBLISHED, Article.Status.WITHDRAWN}
 
 
@@ -205,7 +209,7 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
-    actions = ("publish", "unpublish", "send_to_review", "withdraw")
+    actions = ("delete_selected", "publish", "unpublish", "send_to_review", "withdraw")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "summary", "body")}),
         ("Filing", {"fields": ("dateline", "source", "regions", "tags", "editors")}),
@@ -354,7 +358,27 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def refuse_too_many(self, request, queryset):
+        """True (with a message saying why) when an action would touch too many articles."""
+        if queryset.order_by()[: BULK_ACTION_LIMIT + 1].count() <= BULK_ACTION_LIMIT:
+            return False
+        self.message_user(
+            request,
+            f"A bulk action takes at most {BULK_ACTION_LIMIT:,} articles at once; nothing was "
+            "changed. Narrow the list with the filters, the search or the dates first.",
+            messages.ERROR,
+        )
+        return True
+
+    @admin.action(description=delete_selected.short_description, permissions=("delete",))
+    def delete_selected(self, request, queryset):
+        if not self.refuse_too_many(request, queryset):
+            return delete_selected(self, request, queryset)
+        return None
+
     def _set_status(self, request, queryset, status, verb):
+        if self.refuse_too_many(request, queryset):
+            return
         now = timezone.now()
         changed = 0
         with transaction.atomic():

@@ -494,3 +494,53 @@ def test_tag_filter_with_an_unknown_tag_lists_nothing(editor_client):
     response = editor_client.get(CHANGELIST_URL, {"tag": "no-such-tag\x00"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
+
+
+# Bulk actions are bounded
+
+
+@pytest.fixture
+def bulk_limit_of_two(monkeypatch):
+    from articles import admin as article_admin
+
+    monkeypatch.setattr(article_admin, "BULK_ACTION_LIMIT", 2)
+
+
+def select_all(action):
+    return {"action": action, "select_across": "1", "index": "0", "_selected_action": ["0"]}
+
+
+def test_a_bulk_action_over_more_than_the_limit_changes_nothing_and_says_why(
+    editor_client, bulk_limit_of_two
+):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(3)]
+    response = editor_client.post(CHANGELIST_URL, select_all("publish"), follow=True)
+    assert "at most 2 articles at once; nothing was changed" in response.content.decode()
+    assert {a.status for a in Article.objects.filter(pk__in=[d.pk for d in drafts])} == {
+        Article.Status.DRAFT
+    }
+
+
+def test_a_bulk_action_within_the_limit_runs(editor_client, bulk_limit_of_two):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    editor_client.post(CHANGELIST_URL, select_all("publish"), follow=True)
+    assert {a.status for a in Article.objects.filter(pk__in=[d.pk for d in drafts])} == {
+        Article.Status.PUBLISHED
+    }
+
+
+def test_deleting_more_than_the_limit_is_refused(editor_client, bulk_limit_of_two):
+    for _ in range(3):
+        make_article()
+    response = editor_client.post(
+        CHANGELIST_URL, {**select_all("delete_selected"), "post": "yes"}, follow=True
+    )
+    assert "at most 2 articles at once" in response.content.decode()
+    assert Article.objects.count() == 3
+
+
+def test_deleting_within_the_limit_asks_for_confirmation(editor_client, bulk_limit_of_two):
+    make_article("Delete me")
+    response = editor_client.post(CHANGELIST_URL, select_all("delete_selected"))
+    assert response.status_code == 200
+    assert "Are you sure" in response.content.decode()
