@@ -19,7 +19,7 @@ from .archive_cache import archive_cache_key, cached_for_archive, count_with_his
 from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter
-from .models import Article, ArticleRedirect, Byline, Region, Tag
+from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag
 from .search import is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
@@ -189,7 +189,8 @@ class DateArchiveMixin(PublishedArticlesMixin):
     prefetches credits."""
 
     def get_queryset(self):
-        return Article.objects.published()
+        # Django finds each neighbour by reading a whole article: not its long texts.
+        return Article.objects.published().defer(*LIST_LEAVES_OUT)
 
     def get_dated_queryset(self, **lookup):
         articles = self.get_queryset().filter(**lookup)

@@ -137,6 +137,18 @@ def test_date_archive_links_to_neighbouring_periods_with_articles(client):
     assert 'href="/articles/2019/05/"' in html
 
 
+@pytest.mark.parametrize("url", ["/articles/2020/", "/articles/2020/03/", "/articles/2020/03/09/"])
+def test_date_archives_read_no_article_bodies(client, url):
+    make_article(published_at=at("2019-05-01 12:00"), body="The whole body.")
+    make_article(published_at=at("2020-03-09 12:00"), body="The whole body.")
+    make_article(published_at=at("2021-07-01 12:00"), body="The whole body.")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [
+        q["sql"] for q in queries.captured_queries if '"articles_article"."body' in q["sql"]
+    ]
+
+
 @pytest.mark.parametrize(
     "url",
     ["/articles/1999/", "/articles/2020/13/", "/articles/2020/02/30/", "/articles/9999/",
