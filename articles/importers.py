@@ -34,7 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    reset_queries,
+    transaction,
+)
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -511,6 +518,7 @@ def import_paths(paths, on_result=None, shard=None):
     with commits_without_waiting_for_disk():
         for path, key in iter_wire_files(paths, shard):
             result = import_wire_file(path, matcher, key=key, names=names)
+            reset_queries()  # with DEBUG on, Django would keep each document's statements
             summary.add(result)
             if result.outcome == "imported":
                 statistics.add()

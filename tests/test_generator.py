@@ -31,3 +31,26 @@ def test_generated_wire_files_import(tmp_path):
     summary = import_paths([tmp_path])
     assert summary.count("imported") == 40
     assert summary.count("failed") == 0
+
+
+def test_generator_keeps_no_log_of_its_statements_with_debug_on(settings, monkeypatch):
+    from django.db import connection
+
+    from articles import generator
+
+    settings.DEBUG = True
+    monkeypatch.setattr(generator, "BATCH_SIZE", 5)
+    generate(20, seed=9)
+    assert Article.objects.count() == 20
+    # The last batch's statements at most: four bulk inserts of links and one of articles.
+    assert len(connection.queries) < 10, len(connection.queries)
+
+
+def test_importer_keeps_no_log_of_its_statements_with_debug_on(settings, tmp_path):
+    from django.db import connection
+
+    settings.DEBUG = True
+    generate(10, seed=5, wire_folder=tmp_path)
+    import_paths([tmp_path])
+    assert Article.objects.count() == 10
+    assert len(connection.queries) < 30, len(connection.queries)
