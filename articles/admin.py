@@ -209,6 +209,8 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # "Show counts" would count every region and tag option over the whole list.
+    show_facets = admin.ShowFacets.NEVER
     actions = ("delete_selected", "publish", "unpublish", "send_to_review", "withdraw")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "summary", "body")}),

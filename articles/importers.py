@@ -406,6 +406,15 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
     return article
 
 
+# Unique violation, deadlock, serialization failure: what two writers at once may meet.
+CLASH_SQLSTATES = {"23505", "40P01", "40001"}
+
+
+def is_clash_with_a_concurrent_writer(error):
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return isinstance(error, IntegrityError) if sqlstate is None else sqlstate in CLASH_SQLSTATES
+
+
 def import_wire_file(path, matcher, key=None, names=None):
     """Import one document; returns an ImportResult and never raises for bad input.
 
@@ -444,6 +453,10 @@ def import_wire_file(path, matcher, key=None, names=None):
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
 
     for attempt in (1, 2):
+        if attempt == 2:  # what the clash left behind: perhaps this very document
+            existing = Article.objects.filter(import_key=key).first()
+            if existing is not None and existing.import_checksum == checksum:
+                return ImportResult(path, "unchanged", article=existing)
         try:
             article = _write_article(
                 existing=existing, key=key, document=document, metadata=metadata,
@@ -458,9 +471,10 @@ def import_wire_file(path, matcher, key=None, names=None):
         except DatabaseError as error:
             # Whatever the database refuses fails this file alone; its transaction is
             # undone. A clash may be an import beside this one (--workers) taking the
-            # same slug or name a moment earlier: once more, it is seen and avoided.
+            # same slug or name a moment earlier, or a deadlock between the two: once
+            # more, the clash is seen and avoided.
             names.clear()
-            if attempt == 2 or not isinstance(error, IntegrityError):
+            if attempt == 2 or not is_clash_with_a_concurrent_writer(error):
                 return ImportResult(path, "failed", reason=f"the database refused it: {error}")
 
     outcome = "updated" if existing else "imported"
@@ -542,29 +556,53 @@ def import_paths_side_by_side(paths, workers, on_result=None):
         if getattr(each, "pool", None) is not None:
             each.close_pool()
     context = multiprocessing.get_context("fork")
-    summaries = context.Queue()
+    reports = context.Queue()
 
     def work(shard):
-        summary = ImportSummary()
+        summary, error = ImportSummary(), None
         try:
             summary = import_paths(paths, on_result, shard=(shard, workers))
+        except BaseException as failure:  # reported, not lost with the process
+            error = f"{type(failure).__name__}: {failure}"
         finally:
-            summaries.put(summary)
-            connections.close_all()
+            reports.put((shard, summary, error))
+            for each in connections.all(initialized_only=True):
+                each.close()
+                if getattr(each, "pool", None) is not None:
+                    each.close_pool()
 
     processes = [context.Process(target=work, args=(k,)) for k in range(workers)]
     for process in processes:
         process.start()
-    total, reported = ImportSummary(), 0
+    total, errors, reported = ImportSummary(), [], 0
     while reported < workers:
         try:
-            total.merge(summaries.get(timeout=1))
-            reported += 1
+            shard, summary, error = reports.get(timeout=1)
         except queue.Empty:
-            if not any(process.is_alive() for process in processes) and summaries.empty():
-                codes = [process.exitcode for process in processes]
-                message = f"an import process stopped without reporting (exit codes {codes})"
-                raise RuntimeError(message) from None
+            if not any(process.is_alive() for process in processes) and reports.empty():
+                errors.append("a process stopped without reporting")
+                break
+            continue
+        reported += 1
+        total.merge(summary)
+        if error:
+            errors.append(f"process {shard + 1} of {workers} stopped: {error}")
     for process in processes:
         process.join()
+    errors += [
+        f"process {k + 1} of {workers} exited with code {process.exitcode}"
+        for k, process in enumerate(processes)
+        if process.exitcode
+    ]
+    if errors:
+        raise ImportIncomplete(total, errors)
     return total
+
+
+class ImportIncomplete(Exception):
+    """A process importing side by side stopped: its share is unfinished. What the
+    processes did import is in `summary`; running the import again completes it."""
+
+    def __init__(self, summary, errors):
+        super().__init__("; ".join(errors))
+        self.summary = summary

@@ -854,3 +854,67 @@ def test_command_with_two_workers_imports_every_file_once(tmp_path):
     )
     again, _ = run_command(str(tmp_path), "--workers", "2")
     assert again.strip() == "Import finished: 0 imported, 0 updated, 9 unchanged, 0 failed."
+
+
+def deadlock():
+    """As Django raises PostgreSQL's deadlock: its OperationalError, caused by the driver's."""
+    from django.db import OperationalError
+
+    class DriverError(Exception):
+        sqlstate = "40P01"
+
+    error = OperationalError("deadlock detected")
+    error.__cause__ = DriverError("deadlock detected")
+    return error
+
+
+@pytest.mark.django_db
+def test_a_deadlock_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch):
+    write_doc(tmp_path, "deadlocked", wire(), metadata={"published_at": "2020-03-09"})
+    real_write, calls = importers._write_article, []
+
+    def deadlock_once(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise deadlock()
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(importers, "_write_article", deadlock_once)
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 1
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_other_database_errors_are_not_tried_again(tmp_path, monkeypatch):
+    from django.db import DataError
+
+    write_doc(tmp_path, "bad", wire(), metadata={"published_at": "2020-03-09"})
+    calls = []
+
+    def refuse(**kwargs):
+        calls.append(1)
+        raise DataError("value too long")
+
+    monkeypatch.setattr(importers, "_write_article", refuse)
+    summary, _ = run_import(tmp_path)
+    assert summary.count("failed") == 1
+    assert len(calls) == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_stops_makes_the_import_incomplete_not_finished(tmp_path, monkeypatch):
+    write_numbered_docs(tmp_path, 6)
+    real_import_paths = importers.import_paths
+
+    def second_share_breaks(paths, on_result=None, shard=None):
+        if shard == (1, 2):
+            raise RuntimeError("the connection was lost")
+        return real_import_paths(paths, on_result, shard)
+
+    monkeypatch.setattr(importers, "import_paths", second_share_breaks)
+    with pytest.raises(CommandError, match="Import incomplete: process 2 of 2 stopped") as info:
+        run_command(str(tmp_path), "--workers", "2")
+    assert "3 imported" in str(info.value)
+    assert Article.objects.count() == 3

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.importers import import_paths_side_by_side
+from articles.importers import ImportIncomplete, import_paths_side_by_side
 
 
 class Command(BaseCommand):
@@ -36,5 +36,11 @@ class Command(BaseCommand):
             for warning in result.warnings:
                 self.stderr.write(f"{result.path}: warning: {warning}")
 
-        summary = import_paths_side_by_side(paths, workers, on_result=report)
+        try:
+            summary = import_paths_side_by_side(paths, workers, on_result=report)
+        except ImportIncomplete as incomplete:
+            raise CommandError(
+                f"Import incomplete: {incomplete}. Imported meanwhile: {incomplete.summary}. "
+                "Run it again to finish: what is stored unchanged is skipped."
+            ) from incomplete
         self.stdout.write(f"Import finished: {summary}.")
