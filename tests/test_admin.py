@@ -544,3 +544,11 @@ def test_deleting_within_the_limit_asks_for_confirmation(editor_client, bulk_lim
     response = editor_client.post(CHANGELIST_URL, select_all("delete_selected"))
     assert response.status_code == 200
     assert "Are you sure" in response.content.decode()
+
+
+def test_search_beyond_the_cap_says_more_than_the_cap(editor_client, cap_of_three):
+    for n in range(5):
+        make_article(f"Pomegranate harvest {n}", body="Pomegranates ripened early.")
+    html = editor_client.get(CHANGELIST_URL, {"q": "pomegranates"}).content.decode()
+    assert "More than 3 results" in html
+    assert "3 results (" not in html.replace("More than 3 results (", "")
