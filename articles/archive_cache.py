@@ -280,7 +280,10 @@ def archive_version(max_age=0):
         version = cursor.fetchone()
     if memo is not None:
         memo["version"] = version
-    _last_read = (version, read_at)
+    # Shared only when read outside a transaction, which might yet roll back the writes
+    # that moved it, and only if no later read was shared meanwhile.
+    if not connection.in_atomic_block and read_at >= _last_read[1]:
+        _last_read = (version, read_at)
     return version
 
 

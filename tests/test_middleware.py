@@ -22,6 +22,11 @@ def test_a_repeated_public_page_costs_one_query(client, django_assert_num_querie
     assert again["Cache-Control"] == first["Cache-Control"]
 
 
+# As in production, where a request runs outside any transaction: the window only shares
+# versions read outside one.
+outside_any_transaction = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
 def version_read_a_second_ago_will_do(settings, monkeypatch):
     """PAGE_CACHE_VERSION_SECONDS as in production, on a clock the test moves."""
@@ -36,6 +41,7 @@ def version_read_a_second_ago_will_do(settings, monkeypatch):
     return move_clock
 
 
+@outside_any_transaction
 def test_a_page_cached_within_the_version_window_costs_no_query(
     client, version_read_a_second_ago_will_do, django_assert_num_queries
 ):
@@ -47,6 +53,7 @@ def test_a_page_cached_within_the_version_window_costs_no_query(
     assert again.content == first.content
 
 
+@outside_any_transaction
 def test_an_unpublished_article_leaves_the_page_cache_within_the_version_window(
     client, version_read_a_second_ago_will_do
 ):
@@ -60,6 +67,7 @@ def test_an_unpublished_article_leaves_the_page_cache_within_the_version_window(
     assert client.get(url).status_code == 404
 
 
+@outside_any_transaction
 def test_a_page_not_yet_cached_is_rendered_from_the_current_archive(
     client, version_read_a_second_ago_will_do
 ):
@@ -108,3 +116,17 @@ def test_query_strings_are_cached_apart(client):
     duhok = client.get("/articles/?region=duhok").content.decode()
     baghdad = client.get("/articles/?region=baghdad").content.decode()
     assert "Floods in Duhok" in duhok and "Floods in Duhok" not in baghdad
+
+
+@outside_any_transaction
+def test_a_version_read_inside_a_transaction_is_not_shared_with_other_requests(
+    version_read_a_second_ago_will_do,
+):
+    from django.db import transaction
+
+    before = archive_cache.archive_version()
+    with transaction.atomic():
+        make_article()  # moves the version, then rolls back
+        assert archive_cache.archive_version() != before
+        transaction.set_rollback(True)
+    assert archive_cache.archive_version(max_age=1) == before
