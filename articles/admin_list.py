@@ -4,9 +4,9 @@ Django's change list asks the database three things that cost a scan of every ma
 row, however few rows the page shows: the number of matches (for the paginator), their
 first and last dates, and their distinct years or months (for the date hierarchy). At a
 million articles a list filtered by region or tag took seconds. Here the count stops at a
-cap, and the dates come from the date index: the two ends, then one indexed "is there
-any?" per year or month between them. The days of a month are few enough rows to list
-as Django does.
+cap, and the dates of a list longer than the cap come from the date index: the two ends,
+then one indexed "is there any?" per year or month between them. A list within the cap,
+and the days of a month, are few enough rows to list as Django does.
 """
 
 import datetime

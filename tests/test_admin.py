@@ -425,7 +425,10 @@ def test_changelist_within_the_cap_gives_the_exact_count(editor_client, cap_of_t
     assert ">3 articles" in response.content.decode().replace("\n", "")
 
 
-def test_changelist_counts_with_a_limit_and_lists_years_without_distinct(editor_client):
+def test_changelist_counts_with_a_limit_and_lists_years_without_distinct(
+    editor_client, cap_of_three
+):
+    make_article(published_at=at("2020-05-01 12:00"), regions=["erbil"])
     for year in (2016, 2018, 2020):
         make_article(published_at=at(f"{year}-03-09 12:00"), regions=["erbil"])
     with CaptureQueriesContext(connection) as queries:
@@ -471,6 +474,32 @@ def test_date_hierarchy_from_the_index_offers_what_django_would(editor_client, p
     ours = date_hierarchy_from_index(changelist)
     assert ours == date_hierarchy(changelist)
     assert ours["choices"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"published_at__year": "2020"},
+        {"published_at__year": "2020", "published_at__month": "3"},
+    ],
+)
+def test_date_hierarchy_of_a_capped_list_from_the_index_offers_what_django_would(
+    editor_client, cap_of_three, params
+):
+    from django.contrib.admin.templatetags.admin_list import date_hierarchy
+
+    from articles.admin_list import WithDatesFromTheIndex
+    from articles.templatetags.article_admin import date_hierarchy_from_index
+
+    for when in ["2018-06-01 12:00", "2020-03-01 08:00", "2020-03-09 12:00",
+                 "2020-03-20 12:00", "2020-03-31 23:30", "2020-04-01 00:30",
+                 "2020-12-31 23:59", "2021-01-01 00:01"]:  # fmt: skip
+        make_article(published_at=at(when))
+    changelist = editor_client.get(CHANGELIST_URL, params).context["cl"]
+    assert changelist.paginator.is_capped
+    assert date_hierarchy(WithDatesFromTheIndex(changelist)) == date_hierarchy(changelist)
+    assert date_hierarchy_from_index(changelist) == date_hierarchy(changelist)
 
 
 def test_date_hierarchy_from_the_index_on_an_empty_list_offers_nothing(editor_client):
