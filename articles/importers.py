@@ -553,12 +553,12 @@ def import_paths_side_by_side(paths, workers, on_result=None):
     # Each process must open its own connections: none may be inherited open.
     for each in connections.all(initialized_only=True):
         each.close()
-        if getattr(each, "pool", None) is not None:
-            each.close_pool()
+    close_connection_pools()
     context = multiprocessing.get_context("fork")
     reports = context.Queue()
 
     def work(shard):
+        forget_connection_pools()
         summary, error = ImportSummary(), None
         try:
             summary = import_paths(paths, on_result, shard=(shard, workers))
@@ -568,8 +568,7 @@ def import_paths_side_by_side(paths, workers, on_result=None):
             reports.put((shard, summary, error))
             for each in connections.all(initialized_only=True):
                 each.close()
-                if getattr(each, "pool", None) is not None:
-                    each.close_pool()
+            close_connection_pools()
 
     processes = [context.Process(target=work, args=(k,)) for k in range(workers)]
     for process in processes:
@@ -597,6 +596,29 @@ def import_paths_side_by_side(paths, workers, on_result=None):
     if errors:
         raise ImportIncomplete(total, errors)
     return total
+
+
+def connection_pools():
+    """The process's psycopg pools, by alias. Django keeps them per backend class, for
+    every thread: a pool another thread made (a test's live server, say) is there too."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    return getattr(DatabaseWrapper, "_connection_pools", {})
+
+
+def close_connection_pools():
+    for pool in list(connection_pools().values()):
+        pool.close()
+    connection_pools().clear()
+
+
+def forget_connection_pools():
+    """In a forked process: drop, without closing, what the parent's pools and
+    connections were, so that this process opens its own. Closing them here would close
+    the parent's sockets."""
+    connection_pools().clear()
+    for each in connections.all(initialized_only=True):
+        each.connection = None
 
 
 class ImportIncomplete(Exception):
