@@ -803,23 +803,6 @@ def test_shards_share_the_files_with_the_keys_one_import_gives(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_clash_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch):
-    write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
-    real_write, calls = importers._write_article, []
-
-    def clash_once(**kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise IntegrityError("duplicate key value violates unique constraint (slug)")
-        return real_write(**kwargs)
-
-    monkeypatch.setattr(importers, "_write_article", clash_once)
-    summary, results = run_import(tmp_path)
-    assert summary.count("imported") == 1
-    assert len(calls) == 2
-
-
-@pytest.mark.django_db
 def test_a_clash_twice_fails_that_file_alone(tmp_path, monkeypatch):
     write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
 
@@ -868,18 +851,23 @@ def deadlock():
     return error
 
 
+def unique_violation():
+    return IntegrityError("duplicate key value violates unique constraint (slug)")
+
+
 @pytest.mark.django_db
-def test_a_deadlock_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch):
-    write_doc(tmp_path, "deadlocked", wire(), metadata={"published_at": "2020-03-09"})
+@pytest.mark.parametrize("clash", [unique_violation, deadlock])
+def test_a_clash_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch, clash):
+    write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
     real_write, calls = importers._write_article, []
 
-    def deadlock_once(**kwargs):
+    def clash_once(**kwargs):
         calls.append(1)
         if len(calls) == 1:
-            raise deadlock()
+            raise clash()
         return real_write(**kwargs)
 
-    monkeypatch.setattr(importers, "_write_article", deadlock_once)
+    monkeypatch.setattr(importers, "_write_article", clash_once)
     summary, _ = run_import(tmp_path)
     assert summary.count("imported") == 1
     assert len(calls) == 2
