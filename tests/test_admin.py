@@ -9,6 +9,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from articles.admin_list import CappedCountPaginator
 from articles.models import Article, Correction
 from articles.roles import EDITOR, REPORTER, ROLE_PERMISSIONS
 from tests.admin_forms import article_post_data, change_url, management_form
-from tests.factories import at, make_article, make_byline, region
+from tests.factories import at, make_article, make_byline, make_staff, region
 
 pytestmark = pytest.mark.django_db
 
@@ -343,6 +344,50 @@ def test_region_autocomplete_finds_erbil_for_staff(request, user):
     results = response.json()["results"]
     assert {r["id"] for r in results} == {str(region(s).pk) for s in ("erbil", "erbil-city")}
     assert {r["text"] for r in results} == {"Erbil (governorate)", "Erbil (city)"}
+
+
+def autocomplete_fields_a_role_can_edit(role_permissions):
+    """(model, field) for every autocomplete field on an admin form the role may open."""
+    from django.contrib import admin as django_admin
+
+    for model, model_admin in django_admin.site._registry.items():
+        opts = model._meta
+        may_open = {f"{opts.app_label}.add_{opts.model_name}"} | {
+            f"{opts.app_label}.change_{opts.model_name}"
+        }
+        if not may_open & set(role_permissions):
+            continue
+        for field_name in model_admin.autocomplete_fields:
+            yield model, field_name
+
+
+@pytest.mark.parametrize("role", [REPORTER, EDITOR])
+def test_every_autocomplete_on_a_form_a_role_may_open_answers_that_role(role):
+    user = make_staff(f"someone-{role.lower()}", role)
+    client = Client()
+    client.force_login(user)
+    fields = list(autocomplete_fields_a_role_can_edit(ROLE_PERMISSIONS[role]))
+    assert fields  # both roles edit articles, whose form has several
+    for model, field_name in fields:
+        response = client.get(
+            AUTOCOMPLETE_URL,
+            {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field_name,
+                "term": "",
+            },
+        )
+        assert response.status_code == 200, (model.__name__, field_name)
+
+
+def test_editor_finds_a_staff_account_for_an_editor_credit(editor_client, editor):
+    response = editor_client.get(
+        AUTOCOMPLETE_URL,
+        {"app_label": "articles", "model_name": "editor", "field_name": "user", "term": "edi"},
+    )
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(editor.pk)]
 
 
 def test_region_autocomplete_tells_same_named_places_apart(editor_client):
