@@ -1,7 +1,12 @@
 """Settings for newsroom: one module, driven by environment variables.
 
-Local use needs nothing set: SQLite in the project folder, DEBUG on.
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+DEBUG is off unless set: a deployment that forgets it shows no tracebacks, and then
+refuses to start without SECRET_KEY. Production sets DEBUG=0 (or nothing), SECRET_KEY,
+ALLOWED_HOSTS and DATABASE_URL.
+
+Local use: `python3 dev.py` writes local.env (DEBUG=1, untracked), which this module reads
+only when it is present, as defaults under the environment. So `.venv/bin/python manage.py
+...` runs with DEBUG on in a checkout where dev.py ran, and nowhere else.
 """
 
 import os
@@ -14,27 +19,59 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name, default):
+def read_local_env(path):
+    """The KEY=VALUE lines of local.env, which only `python3 dev.py` writes; {} without it."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+LOCAL_ENV = read_local_env(BASE_DIR / "local.env")
+
+
+def env(name, default=None):
+    """A variable from the environment, else from local.env, else `default`."""
     value = os.environ.get(name)
+    if value is None:
+        value = LOCAL_ENV.get(name)
+    return default if value is None else value
+
+
+def env_bool(name, default):
+    value = env(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name, default):
-    value = os.environ.get(name)
+    value = env(name)
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Fail closed: off unless DEBUG is set to 1/true/yes/on (here or in local.env).
+DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Local development only: a production deploy (DEBUG=0) refuses to start without one.
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set: DEBUG is off (it is off unless DEBUG=1 is set). In "
+            "production set SECRET_KEY to a long random string; for local development run "
+            "`python3 dev.py serve` or `python3 dev.py test` once (they write local.env with "
+            "DEBUG=1), or set DEBUG=1."
+        )
+    # Local development only: with DEBUG off the site refuses to start without a key.
     SECRET_KEY = "django-insecure-local-development-only"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -101,9 +138,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(env("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -113,12 +150,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
-        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "8")),
-        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "2")),
+        "min_size": int(env("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(env("DB_POOL_MAX_SIZE", "8")),
+        "timeout": float(env("DB_POOL_TIMEOUT", "2")),
         # Give up background reconnection quickly: the next request then starts a fresh
         # attempt, rather than waiting out an ever longer backoff after the database is back.
-        "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_TIMEOUT", "2")),
+        "reconnect_timeout": float(env("DB_POOL_RECONNECT_TIMEOUT", "2")),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -153,17 +190,17 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 # Where the admin lives; moving it off /admin/ keeps casual scanners away.
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
 # one address, that pair is refused for AXES_COOLOFF_TIME.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0"))
 
 # Content-Security-Policy (django-csp): nothing from other origins, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -181,13 +218,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
+NEWSROOM_NAME = env("NEWSROOM_NAME", "Newsroom")
 ARTICLES_PER_PAGE = 20
 # How long browsers and proxies may reuse a public page without asking again (seconds).
-PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "60"))
 # Counts and facets are cached per archive version (articles/archive_cache.py); this only
 # bounds how long an entry for a version nobody asks for any more stays in memory.
-ARCHIVE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_CACHE_SECONDS", "3600"))
+ARCHIVE_CACHE_SECONDS = int(env("ARCHIVE_CACHE_SECONDS", "3600"))
 # Per process: the key carries the archive version read from the database, so a worker's
 # cache is never stale, only unshared.
 # Whole public pages cached for readers per archive version (PAGE_CACHE=0 turns it off).
@@ -195,7 +232,7 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a process may serve cached pages on the archive version it last read, without
 # asking the database again: a change reaches readers that much later (browsers and
 # proxies already keep a page PUBLIC_CACHE_SECONDS), and a cached page costs no query.
-PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
+PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -206,8 +243,8 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
-        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
+        "TIMEOUT": int(env("PAGE_CACHE_SECONDS", "300")),
+        "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "2000"))},
     },
 }
 
@@ -215,7 +252,7 @@ CACHES = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
@@ -229,5 +266,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

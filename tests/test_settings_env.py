@@ -1,0 +1,77 @@
+"""newsroom/settings.py fails closed: DEBUG is off unless set, and then SECRET_KEY is required.
+
+Each case imports a copy of the real settings module in a fresh interpreter with a clean
+environment, in a folder of its own, so that this checkout's local.env (written by dev.py)
+is not there unless the case writes one.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_KEY = "test-only-" + "k" * 50
+
+
+def import_settings(tmp_path, environment, local_env=None):
+    package = tmp_path / "newsroom"
+    package.mkdir(exist_ok=True)
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_bytes((ROOT / "newsroom" / "settings.py").read_bytes())
+    if local_env is not None:
+        (tmp_path / "local.env").write_text(local_env)
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY == {PRODUCTION_KEY!r})",
+        ],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_debug_is_off_when_unset(tmp_path):
+    result = import_settings(tmp_path, {"SECRET_KEY": PRODUCTION_KEY})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "no", "off", "maybe"])
+def test_debug_is_off_unless_set_to_a_true_value(tmp_path, value):
+    result = import_settings(tmp_path, {"DEBUG": value, "SECRET_KEY": PRODUCTION_KEY})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+def test_nothing_set_refuses_to_start_with_a_clear_message(tmp_path):
+    result = import_settings(tmp_path, {})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set: DEBUG is off" in result.stderr
+    assert "dev.py" in result.stderr  # says how to get a local setup
+
+
+def test_debug_on_when_set_uses_a_local_only_key(tmp_path):
+    result = import_settings(tmp_path, {"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_local_env_turns_debug_on_for_its_checkout(tmp_path):
+    result = import_settings(tmp_path, {}, local_env="# dev.py\nDEBUG=1\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_environment_wins_over_local_env(tmp_path):
+    result = import_settings(tmp_path, {"DEBUG": "0"}, local_env="DEBUG=1\n")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
