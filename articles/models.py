@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import unquote
 
 import reversion
 from django.conf import settings
@@ -9,9 +10,9 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from .rendering import render_markdown
+from .slugs import unique_slug
 
 
 class Region(models.Model):
@@ -27,7 +28,7 @@ class Region(models.Model):
         LANDMARK = "landmark", "Landmark"
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -50,6 +51,8 @@ class Region(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Region, self.name, exclude_pk=self.pk)
         old_path = self.path
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 1
@@ -117,7 +120,7 @@ class Byline(models.Model):
         AGENCY = "agency", "Agency"
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     bio = models.TextField(blank=True)
 
@@ -129,6 +132,11 @@ class Byline(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Byline, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("byline-detail", kwargs={"slug": self.slug})
 
@@ -137,7 +145,7 @@ class Editor(models.Model):
     """A credited editor ("Editing by ..."), optionally a staff account."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -152,10 +160,15 @@ class Editor(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Editor, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
     objects = TagQuerySet.as_manager()
 
@@ -164,6 +177,11 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tag-detail", kwargs={"slug": self.slug})
@@ -236,7 +254,7 @@ class Article(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     headline = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
     summary = models.TextField(blank=True, help_text="The standfirst shown under the headline.")
     body = models.TextField(
         blank=True, help_text="Plain paragraphs separated by blank lines; basic Markdown."
@@ -310,7 +328,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.headline)[:300]
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         self.body_html = render_markdown(self.body)
         if kwargs.get("update_fields") is not None:
             extra = {"lock_version"} | (
@@ -354,13 +372,17 @@ class Article(models.Model):
         return article
 
     def _keep_old_url_working(self):
-        """A published article's earlier URLs answer 301 to its current one."""
+        """A published article's earlier URLs answer 301 to its current one. Paths are
+        kept decoded, as request.path gives them (`/articles/.../جسور/`), not
+        percent-encoded as reverse() does: a Unicode slug's encoding would not fit."""
         old_url = getattr(self, "_loaded_public_url", None)
         new_url = self.public_url()
         if new_url:
-            ArticleRedirect.objects.filter(old_path=new_url).delete()
+            ArticleRedirect.objects.filter(old_path=unquote(new_url)).delete()
         if old_url and old_url != new_url:
-            ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": self})
+            ArticleRedirect.objects.update_or_create(
+                old_path=unquote(old_url), defaults={"article": self}
+            )
         self._loaded_public_url = new_url
 
     def public_url(self):
@@ -480,7 +502,8 @@ class Correction(models.Model):
 
 
 class ArticleRedirect(models.Model):
-    """An earlier public URL of an article, kept when its slug or date changes."""
+    """An earlier public URL of an article, kept when its slug or date changes: its
+    path decoded, as request.path gives it (a Unicode slug as letters, not %-escapes)."""
 
     old_path = models.CharField(max_length=400, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")

@@ -34,20 +34,35 @@ class TwoDigits(FourDigits):
     regex = "[0-9]{2}"
 
 
+class UnicodeSlug:
+    """A slug as articles.slugs makes them: letters of any script, digits, `_` and `-`
+    (Django's validate_unicode_slug). The built-in `slug` matches ASCII only. The path
+    arrives decoded; reverse() percent-encodes what it gives."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FourDigits, "yyyy")
 register_converter(TwoDigits, "mm")
 register_converter(TwoDigits, "dd")
+register_converter(UnicodeSlug, "uslug")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("regions/<slug:slug>/feed/", feeds.RegionFeed(), name="region-feed"),
-    path("regions/<slug:slug>/feed/atom/", feeds.RegionAtomFeed(), name="region-feed-atom"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
-    path("bylines/<slug:slug>/feed/", feeds.BylineFeed(), name="byline-feed"),
-    path("bylines/<slug:slug>/feed/atom/", feeds.BylineAtomFeed(), name="byline-feed-atom"),
+    path("regions/<uslug:slug>/feed/", feeds.RegionFeed(), name="region-feed"),
+    path("regions/<uslug:slug>/feed/atom/", feeds.RegionAtomFeed(), name="region-feed-atom"),
+    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("bylines/<uslug:slug>/feed/", feeds.BylineFeed(), name="byline-feed"),
+    path("bylines/<uslug:slug>/feed/atom/", feeds.BylineAtomFeed(), name="byline-feed-atom"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -81,15 +96,15 @@ urlpatterns = [
         name="article-day",
     ),
     path(
-        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/",
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<uslug:slug>/",
         views.ArticleDetailView.as_view(),
         name="article-detail",
     ),
     path("articles/preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
     path("regions/", views.RegionIndexView.as_view(), name="region-index"),
-    path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
+    path("regions/<uslug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("tags/", views.TagIndexView.as_view(), name="tag-index"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("bylines/", views.BylineIndexView.as_view(), name="byline-index"),
-    path("bylines/<slug:slug>/", views.BylineDetailView.as_view(), name="byline-detail"),
+    path("bylines/<uslug:slug>/", views.BylineDetailView.as_view(), name="byline-detail"),
 ]
