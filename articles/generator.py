@@ -21,6 +21,7 @@ from django.utils.html import escape
 
 from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
+from .slugs import base_slug, get_or_create_by_name
 
 BATCH_SIZE = 2000
 COMMON_WORDS = [
@@ -78,22 +79,14 @@ def prepare_cast(rng, tag_count=200, byline_count=400, editor_count=8):
     regions = list(Region.objects.exclude(kind=Region.Kind.COUNTRY).order_by("path"))
     rng.shuffle(regions)
     tag_names = TAG_NAMES + [f"Topic {i}" for i in range(len(TAG_NAMES), tag_count)]
-    tags = []
-    for name in tag_names:
-        slug = name.lower().replace(" ", "-")
-        tags.append(Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0])
+    tags = [get_or_create_by_name(Tag, name)[0] for name in tag_names]
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}" for i in range(byline_count)]
     bylines = [
-        Byline.objects.get_or_create(
-            slug=name.lower().replace(" ", "-"), defaults={"name": name, "kind": kind}
-        )[0]
+        get_or_create_by_name(Byline, name, kind=kind)[0]
         for name, kind in [(a, Byline.Kind.AGENCY) for a in AGENCIES]
         + [(n, Byline.Kind.PERSON) for n in names]
     ]
-    editors = [
-        Editor.objects.get_or_create(slug=f"editor-{i}", defaults={"name": f"Editor {i}"})[0]
-        for i in range(editor_count)
-    ]
+    editors = [get_or_create_by_name(Editor, f"Editor {i}")[0] for i in range(editor_count)]
     place_words = [name for region in regions for name in region.all_names[:1]]
     vocabulary = COMMON_WORDS + place_words + [f"word{i}" for i in range(3000)] + RARE_WORDS
     return Cast(
@@ -185,7 +178,8 @@ def write_batch(stories):
     articles = [
         Article(
             headline=s["headline"],
-            slug=f"{s['headline'][:60].lower().replace(' ', '-').strip('-')}-g{s['index']}",
+            # Unique by the index, so bulk_create needs no look-up of taken slugs.
+            slug=f"{base_slug(s['headline'][:60], 60, 'article')}-g{s['index']}",
             summary=s["summary"],
             body="\n\n".join(s["paragraphs"]),
             body_html="".join(f"<p>{escape(p)}</p>" for p in s["paragraphs"]),

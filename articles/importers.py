@@ -45,15 +45,14 @@ from django.db import (
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
+from . import slugs
 from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOON = datetime.time(12, 0)
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 # "ERBIL (Kurdistan 24) – text": the city in capitals, the source in brackets, a dash.
@@ -282,26 +281,17 @@ def parse_published_at(value):
     return parsed
 
 
-def unique_slug(model, base, exclude_pk=None):
-    base = (base or "article")[:280].strip("-") or "article"
-    candidate, n = base, 1
-    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while existing.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
 def get_or_create_by_name(model, name, **defaults):
+    """The tag, editor or byline named `name` (the same name ignoring case and spacing),
+    or a new one with its own slug (articles.slugs): two different names are never one
+    thing, whatever slugs they make. Raises WireCopyError for a name too long to store."""
     name = " ".join(name.split())
     limit = model._meta.get_field("name").max_length
     if len(name) > limit:
         raise WireCopyError(
             f"{model._meta.verbose_name} name is {len(name)} characters; at most {limit}"
         )
-    slug = slugify(name)[: model._meta.get_field("slug").max_length] or "unnamed"
-    obj, _ = model.objects.get_or_create(slug=slug, defaults={"name": name, **defaults})
-    return obj
+    return slugs.get_or_create_by_name(model, name, **defaults)[0]
 
 
 class NameCache:
@@ -347,9 +337,10 @@ def _validate_metadata(metadata):
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise WireCopyError(f"metadata '{key}' must be a list of names")
     slug = metadata.get("slug")
-    if slug is not None and not (isinstance(slug, str) and SLUG_RE.fullmatch(slug)):
+    if slug is not None and not slugs.is_slug(slug, slugs.slug_field_length(Article)):
         raise WireCopyError(
-            f"metadata slug {slug!r} must be lower-case letters, digits and hyphens"
+            f"metadata slug {slug!r} must be lower-case letters (of any script), digits and "
+            f"hyphens, at most {slugs.slug_field_length(Article)} characters"
         )
     status = metadata.get("status")
     if status is not None and status not in Article.Status.values:
@@ -367,7 +358,7 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
             import_key=key,
             status=status,
             published_at=published_at,
-            slug=unique_slug(Article, metadata.get("slug") or slugify(document.headline)),
+            slug=slugs.unique_slug(Article, metadata.get("slug") or document.headline),
         )
         # A corrected wire file updates the text and credits. The editorial state (status,
         # publication time, slug, and tags or places editors added) stays as editors left it.

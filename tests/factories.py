@@ -5,9 +5,9 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
-from django.utils.text import slugify
 
 from articles.models import Article, ArticleByline, Byline, Editor, Region, Tag
+from articles.slugs import base_slug, get_or_create_by_name
 
 _sequence = itertools.count(1)
 
@@ -17,17 +17,15 @@ def region(slug):
 
 
 def make_tag(name="Security"):
-    return Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+    return get_or_create_by_name(Tag, name)[0]
 
 
 def make_byline(name="Jane Reporter", kind=Byline.Kind.PERSON):
-    return Byline.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": kind})[
-        0
-    ]
+    return get_or_create_by_name(Byline, name, kind=kind)[0]
 
 
 def make_editor(name="Laurie Mylroie"):
-    return Editor.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+    return get_or_create_by_name(Editor, name)[0]
 
 
 def make_article(
@@ -47,7 +45,7 @@ def make_article(
         published_at = timezone.now() - datetime.timedelta(hours=n)
     article = Article.objects.create(
         headline=headline,
-        slug=fields.pop("slug", f"{slugify(headline)}-{n}"),
+        slug=fields.pop("slug", f"{base_slug(headline, 280, 'article')}-{n}"),
         summary=fields.pop("summary", f"Summary of {headline}."),
         body=fields.pop("body", f"Body of {headline}."),
         status=status,
