@@ -2,21 +2,50 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .admin_list import ArticleChangeList, CappedCountPaginator
-from .history import changes_since, version_changes
+from .admin_list import (
+    ArticleChangeList,
+    CappedCountPaginator,
+    PublicationStatusFilter,
+    PublicationTimeField,
+    publication_status,
+    shown_time,
+)
+from .history import (
+    ARTICLE_FIELDS,
+    LABELS,
+    PUBLICATION_FIELDS,
+    RESTORED_FIELDS,
+    article_versions,
+    changes_between,
+    current_state,
+    display,
+    field_change,
+    merge,
+    restore_version,
+    submitted_state,
+    version_changes,
+    version_state,
+    version_with_lock,
+)
 from .models import (
+    FIRST_PUBLICATION_YEAR,
+    LAST_PUBLICATION_YEAR,
     Article,
     ArticleByline,
     Byline,
@@ -69,6 +98,36 @@ class EditorAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
 
+class StaffAccountAdmin(UserAdmin):
+    """Accounts are managed by administrators only. Who may edit editor credits may look
+    accounts up by name in the credit's account field (the autocomplete), and nothing
+    more: not the account list, nor an account's page."""
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None and self.is_editor_credit_lookup(request):
+            return True
+        return super().has_view_permission(request, obj)
+
+    @staticmethod
+    def is_editor_credit_lookup(request):
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("app_label") == Editor._meta.app_label
+            and request.GET.get("model_name") == Editor._meta.model_name
+            and request.GET.get("field_name") == "user"
+            and (
+                request.user.has_perm("articles.change_editor")
+                or request.user.has_perm("articles.add_editor")
+            )
+        )
+
+
+admin.site.unregister(User)
+admin.site.register(User, StaffAccountAdmin)
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -118,24 +177,103 @@ class ArticleBylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
+class CorrectionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form shows whole seconds: a stored fraction must not count as an edit.
+        if self.instance.pk and self.instance.noted_at:
+            self.initial["noted_at"] = self.instance.noted_at.replace(microsecond=0)
+
+
+class CorrectionFormSet(BaseInlineFormSet):
+    """Once an article has been public, its corrections and updates are a public record:
+    they are never removed or rewritten, only superseded by a new note."""
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if article.pk is None or not Article.objects.filter(pk=article.pk).was_public().exists():
+            return
+        stored = Correction.objects.filter(article=article).in_bulk()
+        for form in self.initial_forms:
+            note = stored.get(getattr(form.instance, "pk", None))
+            if note is None:
+                continue
+            if self._should_delete_form(form) or self.rewrites(form, note):
+                raise ValidationError(
+                    f"“{note}” has been public: corrections and updates are a public "
+                    "record and are not removed or rewritten. Add a new note that "
+                    "supersedes it."
+                )
+
+    @staticmethod
+    def rewrites(form, note):
+        data = getattr(form, "cleaned_data", None) or {}
+        noted_at = data.get("noted_at")
+        return (
+            data.get("text", note.text) != note.text
+            or data.get("kind", note.kind) != note.kind
+            or (
+                noted_at is not None
+                and noted_at.replace(microsecond=0) != note.noted_at.replace(microsecond=0)
+            )
+        )
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    form = CorrectionForm
+    formset = CorrectionFormSet
     extra = 0
     fields = ("kind", "noted_at", "text")
     verbose_name = "correction or update"
-    verbose_name_plural = "corrections and updates (shown at the article's foot)"
+    verbose_name_plural = (
+        "corrections and updates (shown at the article's foot; once public, a public "
+        "record: supersede a note with a new one)"
+    )
+
+
+BYLINE_ROWS = "article_bylines"  # the byline inline's formset prefix
+MERGED_FIELDS = [*ARTICLE_FIELDS, "bylines"]  # corrections merge row by row, in their formset
 
 
 class ArticleAdminForm(forms.ModelForm):
-    # Set per request by ArticleAdmin.get_form.
+    """The article form, with the workflow's checks: who may publish, and saves made by
+    someone else since the form was loaded (merged three ways, see `merge_concurrent`).
+
+    ArticleAdmin.get_form sets `may_publish`, `request` and, on a restore page,
+    `restoring` (a Restore) per request."""
+
     may_publish = False
+    request = None
+    restoring = None
+
+    # Only on a restore page whose version differs in status, time or address.
+    publication = forms.ChoiceField(
+        label="Publication",
+        widget=forms.RadioSelect,
+        help_text="This version was saved with another status, publication time or address. "
+        "Choose which the restored article has.",
+    )
 
     class Meta:
         widgets = {"lock_version": forms.HiddenInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        self.merged = None
+        if self.restoring is not None and self.restoring.publication_changes:
+            self.fields["publication"].choices = self.restoring.publication_choices()
+        else:
+            del self.fields["publication"]
+
     def clean(self):
-        self.check_not_changed_since_loaded()
         cleaned = super().clean()
+        if self.restoring is not None and cleaned.get("publication") == "version":
+            for name in PUBLICATION_FIELDS:
+                set_cleaned(cleaned, name, self.restoring.state[name])
+        self.merge_concurrent(cleaned)
         status = cleaned.get("status")
         if not self.may_publish and status in EDITORIAL_STATUSES:
             raise ValidationError(
@@ -146,38 +284,227 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["published_at"] = timezone.now()
         return cleaned
 
-    def check_not_changed_since_loaded(self):
-        """Refuse a save based on an out-of-date copy, and say what changed meanwhile.
+    # Bylines are rows of the inline formset, which Django builds from the same POST
+    # data; ArticleAdmin.get_formset_kwargs hands this form the formset's copy of it.
 
-        The row lock makes the check and the save one step: a second editor saving at
-        the same moment waits, then sees the first one's version number."""
-        self.conflict = None
-        if self.instance.pk is None or "lock_version" not in self.cleaned_data:
+    def posted_byline_ids(self):
+        """Byline ids the posted rows ask for, in order; None if no rows were posted."""
+        data = self.formset_data()
+        total = data.get(f"{BYLINE_ROWS}-TOTAL_FORMS")
+        if total is None or not str(total).isdigit():
+            return None
+        rows = []
+        for i in range(min(int(total), 1000)):
+            row = f"{BYLINE_ROWS}-{i}-"
+            byline, position = data.get(row + "byline"), data.get(row + "position") or "0"
+            if byline and str(byline).isdigit() and not data.get(row + "DELETE"):
+                rows.append((int(position) if position.isdigit() else 0, i, int(byline)))
+        return list(dict.fromkeys(byline for *_, byline in sorted(rows)))
+
+    def formset_data(self):
+        return getattr(self.request, "inline_formset_data", {}).get(BYLINE_ROWS, self.data)
+
+    def post_byline_rows(self, article, byline_ids):
+        """Make the posted byline rows turn `article`'s rows into exactly `byline_ids`."""
+        data = self.formset_data()
+        if not getattr(data, "_mutable", False):
             return
-        current = (
+        for key in [k for k in data if k.startswith(f"{BYLINE_ROWS}-")]:
+            del data[key]
+        current = list(article.article_bylines.order_by("position", "pk"))
+        rows = [
+            {"id": row.pk, "byline": row.byline_id, "position": row.position}
+            | (
+                {"position": byline_ids.index(row.byline_id)}
+                if row.byline_id in byline_ids
+                else {"DELETE": "on"}
+            )
+            for row in current
+        ]
+        kept = {row.byline_id for row in current}
+        rows += [
+            {"id": "", "byline": byline_id, "position": position}
+            for position, byline_id in enumerate(byline_ids)
+            if byline_id not in kept
+        ]
+        data.update(
+            {
+                f"{BYLINE_ROWS}-TOTAL_FORMS": str(len(rows)),
+                f"{BYLINE_ROWS}-INITIAL_FORMS": str(len(current)),
+                f"{BYLINE_ROWS}-MIN_NUM_FORMS": "0",
+                f"{BYLINE_ROWS}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for i, row in enumerate(rows):
+            for name, value in {"article": article.pk, **row}.items():
+                data[f"{BYLINE_ROWS}-{i}-{name}"] = str(value)
+
+    def show(self, name, value):
+        """Put a state value back in the form's data, so the form shows it again."""
+        field = Article._meta.get_field(name)
+        if name == "bylines":
+            return
+        if field.many_to_many:
+            self.data.setlist(name, [str(pk) for pk in value])
+        elif name == "published_at":
+            local = timezone.localtime(value) if value else None
+            self.data[f"{name}_0"] = local.strftime("%Y-%m-%d") if local else ""
+            self.data[f"{name}_1"] = local.strftime("%H:%M:%S") if local else ""
+        else:
+            self.data[name] = "" if value is None else str(value)
+
+    def merge_concurrent(self, cleaned):
+        """Merge the editor's copy with saves made since their form was loaded.
+
+        Fields only one side changed keep that side's value; a field both changed to
+        different values is a conflict, and the form comes back with the saved value
+        beside the editor's and asks which to keep (`conflict-<field>`: mine or theirs).
+        The row lock makes the check and the save one step: a second editor saving at
+        the same moment waits, then merges with the first one's version."""
+        if self.instance.pk is None or cleaned.get("lock_version") is None:
+            return
+        live_lock = (
             Article.objects.select_for_update()
             .filter(pk=self.instance.pk)
             .values_list("lock_version", flat=True)
             .first()
         )
-        loaded = self.cleaned_data["lock_version"]
-        if current is None or loaded == current:
+        if live_lock is None:
             return
         fresh = Article.objects.get(pk=self.instance.pk)
-        changes, later_versions, compared = changes_since(fresh, loaded, self.cleaned_data)
-        self.conflict = {"changes": changes, "versions": later_versions, "compared": compared}
-        # The next save, made after reading what changed, is based on the current version.
+        current = current_state(fresh)
+        submitted = submitted_state(cleaned, self.posted_byline_ids(), current)
+        loaded = cleaned["lock_version"]
+        if loaded == live_lock:
+            self.apply_decisions(cleaned, fresh, current, submitted)
+            return
         self.data = self.data.copy()
-        self.data[self.add_prefix("lock_version")] = current
-        who = ", ".join(
-            sorted({v.revision.user.get_username() for v in later_versions if v.revision.user})
-        )
+        base_version = version_with_lock(fresh.pk, loaded)
+        base = version_state(base_version) if base_version else None
+        result = merge(base, current, submitted, MERGED_FIELDS)
+        self.merged = result
+        for name in MERGED_FIELDS:
+            if name in cleaned or name == "bylines":
+                set_cleaned(cleaned, name, result.values[name])
+        self.post_byline_rows(fresh, list(result.values["bylines"]))
+        # The next save is based on the version that is saved now.
+        self.data[self.add_prefix("lock_version")] = live_lock
+        cleaned["lock_version"] = live_lock
+        if not result.conflicts:
+            return
+        for name in MERGED_FIELDS:
+            self.show(name, result.values[name])
+        later = [
+            v for v in article_versions(fresh.pk) if base_version is None or v.pk > base_version.pk
+        ]
+        self.conflict = conflict_context(result.conflicts, current, submitted, later, result)
+        who = ", ".join(sorted({v.revision.user.get_username() for v in later if v.revision.user}))
         raise ValidationError(
             "Someone else saved this article after you opened it"
             + (f" ({who})" if who else "")
-            + ". Your text is kept below and was not saved. Compare it with their changes, "
-            "listed above the form, then save again to keep your version."
+            + ". Where only one of you changed a field, that change is kept. "
+            + "You both changed: "
+            + ", ".join(LABELS[n] for n in result.conflicts)
+            + ". Choose which version of each to keep, above the form, and save again."
         )
+
+    def apply_decisions(self, cleaned, fresh, current, submitted):
+        """On the save after a conflict screen: take the saved value where the editor
+        chose theirs; refuse the save until every conflicting field has a choice."""
+        names = [n for n in self.data.get("conflict_fields", "").split(",") if n in MERGED_FIELDS]
+        undecided = []
+        for name in names:
+            choice = self.data.get(f"conflict-{name}")
+            if choice == "theirs":
+                if name in cleaned or name == "bylines":
+                    set_cleaned(cleaned, name, current[name])
+                if name == "bylines":
+                    self.post_byline_rows(fresh, list(current["bylines"]))
+                submitted[name] = current[name]
+            elif choice != "mine":
+                undecided.append(name)
+        if undecided:
+            self.conflict = conflict_context(undecided, current, submitted, [], None)
+            raise ValidationError(
+                "Choose which version to keep of: "
+                + ", ".join(LABELS[n] for n in undecided)
+                + " (above the form), then save again."
+            )
+
+
+def set_cleaned(cleaned, name, value):
+    """Put a state value into a form's cleaned data, as the form field would give it."""
+    field = Article._meta.get_field(name) if name in ARTICLE_FIELDS else None
+    if field is None:
+        return
+    if field.many_to_many:
+        cleaned[name] = field.related_model.objects.filter(pk__in=value)
+    elif field.is_relation:
+        cleaned[name] = field.related_model.objects.filter(pk=value).first()
+    else:
+        cleaned[name] = value
+
+
+def conflict_context(names, current, submitted, later_versions, merged):
+    return {
+        "fields": [
+            {
+                "name": name,
+                "label": LABELS[name],
+                "theirs": display(name, current[name]),
+                "yours": display(name, submitted[name]),
+                "diff": field_change(name, current[name], submitted[name]).diff_html,
+            }
+            for name in names
+        ],
+        "field_names": ",".join(names),
+        "versions": later_versions,
+        "kept_theirs": [LABELS[n] for n in merged.theirs] if merged else [],
+        "kept_yours": [LABELS[n] for n in merged.yours] if merged else [],
+    }
+
+
+class Restore:
+    """What restoring `version` over the live `article` would change, for the restore
+    page: the story's fields are written back; status, publication time and address
+    only if the editor chooses; corrections never."""
+
+    def __init__(self, article, version):
+        self.article = article
+        self.version = version
+        self.state = version_state(version)
+        self.live = current_state(article)
+        self.publication_changes = changes_between(self.live, self.state, PUBLICATION_FIELDS)
+        self.content_changes = changes_between(self.live, self.state, [*RESTORED_FIELDS, "bylines"])
+        kept = {note.pk for note in self.state["corrections"]}
+        now = {note.pk for note in self.live["corrections"]}
+        self.notes_since = [n for n in self.live["corrections"] if n.pk not in kept]
+        self.notes_gone = [n for n in self.state["corrections"] if n.pk not in now]
+
+    def describe(self, state):
+        url = None
+        if state["status"] == Article.Status.PUBLISHED and state["published_at"]:
+            url = Article(slug=state["slug"], published_at=state["published_at"]).get_absolute_url()
+        status = display("status", state["status"])
+        if url and state["published_at"] > timezone.now():
+            status = "Scheduled"
+        return (
+            f"{status}, publication time {display('published_at', state['published_at']) or 'none'}"
+            f", {'at ' + url if url else 'not on the site'}"
+        )
+
+    def publication_choices(self):
+        live_public = self.article.is_public
+        version_public = (
+            self.state["status"] == Article.Status.PUBLISHED
+            and self.state["published_at"] is not None
+            and self.state["published_at"] <= timezone.now()
+        )
+        warning = " (takes the story off the site)" if live_public and not version_public else ""
+        return [
+            ("keep", f"Keep what the form below says (now: {self.describe(self.live)})"),
+            ("version", f"Take this version's: {self.describe(self.state)}{warning}"),
+        ]
 
 
 @admin.register(Article)
@@ -192,13 +519,13 @@ class ArticleAdmin(VersionAdmin):
 
     list_display = (
         "headline",
-        "status",
+        publication_status,
         "published_at",
         "byline_names",
         "region_names",
         "updated_at",
     )
-    list_filter = ("status", RegionWithPlacesFilter, TagFilter)
+    list_filter = (PublicationStatusFilter, RegionWithPlacesFilter, TagFilter)
     date_hierarchy = "published_at"
     search_fields = ("headline",)
     search_help_text = "Search headlines, summaries and bodies."
@@ -206,6 +533,7 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (ArticleBylineInline, CorrectionInline)
     readonly_fields = ("created_at", "updated_at", "created_by", "import_key")
+    formfield_overrides = {models.DateTimeField: {"form_class": PublicationTimeField}}
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -287,38 +615,132 @@ class ArticleAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/version_changes.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Restore: allowed only to who may change the article as it stands now. django-
-        reversion puts the old version in place before the form checks permissions, so
-        the check must come first; and the live lock_version is kept across the restore,
-        so that a save made meanwhile is still a conflict."""
-        article = self.get_object(request, object_id)
+        """Restore: the form filled from a saved version of this article, and saving it.
+
+        Only versions of this article are accepted (django-reversion's own view would
+        take any version whose object id matches, of any model, and revert its whole
+        revision: another article). Only who may change the article as it stands now
+        may restore it. The version is written inside a transaction that is rolled back
+        unless the form is saved; it brings back the text, filing and bylines, never
+        the corrections, and status, publication time and address only by the editor's
+        explicit choice. The save is recorded as a new version."""
+        article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404("No such article.")
+        version = get_object_or_404(article_versions(article.pk), pk=version_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        request.live_lock_version = article.lock_version
-        return super().revision_view(request, object_id, version_id, extra_context)
+        restore = Restore(article, version)
+        request.restoring = restore
+        saved = timezone.localtime(version.revision.date_created)
+        context = {
+            "title": f"Restore the version saved {saved:%Y-%m-%d %H:%M}",
+            "restore": restore,
+            **(extra_context or {}),
+        }
+        posted_lock = request.POST.get("lock_version")
+        write_version = request.method != "POST" or posted_lock == str(article.lock_version)
+        comment = f"Restored the version saved {saved:%Y-%m-%d %H:%M}"
+        return self._in_rolled_back_transaction(
+            request,
+            lambda: restore_version(article, version) if write_version else None,
+            str(article.pk),
+            context,
+            comment,
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
-        # Bringing back a deleted article is an editor's decision.
-        if not can_publish(request):
+        """Bring back a deleted article (an editor's decision), with its bylines and
+        notes as they were when it was deleted. Only versions of deleted articles."""
+        if not (can_publish(request) and self.has_add_permission(request)):
             raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        live = getattr(request, "live_lock_version", None)
-        if live is not None and object_id is not None:
-            # Undo what the restored version wrote to the counter (it only grows).
-            Article.objects.filter(pk=object_id).update(lock_version=live)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        def recover():
+            version.revert()
+            for sibling in version.revision.version_set.exclude(pk=version.pk):
+                model = sibling.content_type.model_class()
+                if model in (ArticleByline, Correction):
+                    data = sibling.field_dict
+                    article_id = data.get("article_id", data.get("article"))
+                    if str(article_id) == str(version.object_id):
+                        sibling.revert()
+
+        context = {"title": f"Recover {version.object_repr}", **(extra_context or {})}
+        return self._in_rolled_back_transaction(
+            request, recover, version.object_id, context, "Recovered after deletion"
+        )
+
+    def _in_rolled_back_transaction(self, request, write, object_id, context, comment):
+        """Run `write`, then the change form, in one transaction kept only if the form
+        was saved (a redirect); a form shown (200) is rendered, then rolled back."""
+
+        class ShowForm(Exception):
+            def __init__(self, response):
+                self.response = response
+
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_user(request.user)
+                write()
+                response = self.changeform_view(request, object_id, request.path, context)
+                if request.method == "POST" and response.status_code == 302:
+                    change = reversion.get_comment()
+                    reversion.set_comment(f"{comment}. {change}" if change else comment)
+                    return response
+                if hasattr(response, "render"):
+                    response.render()
+                raise ShowForm(response)
+        except ShowForm as shown:
+            return shown.response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs:
+            # The article form merges bylines with saves made meanwhile (see
+            # ArticleAdminForm.merge_concurrent): it rewrites the rows the formset reads.
+            request.inline_formset_data = {
+                **getattr(request, "inline_formset_data", {}),
+                prefix: kwargs["data"],
+            }
+        return kwargs
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        restore = getattr(request, "restoring", None)
+        if restore is not None and restore.publication_changes:
+            return [("Restore", {"fields": ("publication",)}), *fieldsets]
+        return fieldsets
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        context.setdefault("restore", getattr(request, "restoring", None))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        merged = getattr(request, "merged", None)
+        if merged is not None and (merged.theirs or merged.yours):
+            self.message_user(
+                request,
+                "Someone else saved this article while you were editing it; both sets of "
+                "changes are kept. Theirs: "
+                + (", ".join(LABELS[n] for n in merged.theirs) or "none")
+                + ". Yours: "
+                + (", ".join(LABELS[n] for n in merged.yours) or "none")
+                + ".",
+                messages.WARNING,
+            )
+        return super().response_change(request, obj)
+
+    def save_form(self, request, form, change):
+        request.merged = getattr(form, "merged", None)
+        return super().save_form(request, form, change)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.may_publish = can_publish(request)
+        form.request = request
+        form.restoring = getattr(request, "restoring", None)
         return form
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -383,9 +805,13 @@ class ArticleAdmin(VersionAdmin):
             return
         now = timezone.now()
         changed = 0
+        undated = []  # dated outside the years an article can have: fixed in the form first
         with transaction.atomic():
             for article in queryset.select_for_update():
                 if article.status == status:
+                    continue
+                if status == Article.Status.PUBLISHED and article.publication_date_error:
+                    undated.append(article)
                     continue
                 article.status = status
                 fields = ["status", "updated_at"]
@@ -402,6 +828,22 @@ class ArticleAdmin(VersionAdmin):
             f"{verb}: {changed} article{'s' if changed != 1 else ''}.",
             messages.SUCCESS if changed else messages.WARNING,
         )
+        if undated:
+            self.message_user(
+                request,
+                format_html(
+                    "Not published, as their publication date is outside the years {} to {}: "
+                    "{}. Correct the date in each article first.",
+                    FIRST_PUBLICATION_YEAR,
+                    LAST_PUBLICATION_YEAR,
+                    format_html_join(
+                        "; ",
+                        "“{}” ({})",
+                        ((a.headline, shown_time(a.published_at)) for a in undated),
+                    ),
+                ),
+                messages.ERROR,
+            )
 
     @admin.action(description="Publish selected articles", permissions=("publish",))
     def publish(self, request, queryset):

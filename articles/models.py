@@ -191,11 +191,103 @@ class Tag(models.Model):
 # vectors at a million articles, to show none of them.
 LIST_LEAVES_OUT = ("body", "body_html", "search_vector")
 
+# The years an article may be dated, in the newsroom's time: those its public URLs and
+# date archives take (articles/urls.py). Beyond them lie the ends of Python's dates, where
+# the newsroom's time of a moment in year 1 or 9999 cannot even be computed.
+FIRST_PUBLICATION_YEAR, LAST_PUBLICATION_YEAR = 1900, 2999
+
+
+def publication_year_bounds():
+    """[start, end): the first moment of FIRST_PUBLICATION_YEAR and of the year after
+    LAST_PUBLICATION_YEAR, in the newsroom's time."""
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.datetime(FIRST_PUBLICATION_YEAR, 1, 1, tzinfo=zone),
+        datetime.datetime(LAST_PUBLICATION_YEAR + 1, 1, 1, tzinfo=zone),
+    )
+
+
+def publication_date_error(moment):
+    """Why `moment` cannot date an article, as a sentence for editors; None if it can."""
+    if moment is None:
+        return None
+    try:
+        local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    except OverflowError:  # the newsroom's time of it is past year 9999 (or before 1)
+        local = moment
+    if FIRST_PUBLICATION_YEAR <= local.year <= LAST_PUBLICATION_YEAR:
+        return None
+    return (
+        f"The publication date {local.date().isoformat()} is outside the years "
+        f"{FIRST_PUBLICATION_YEAR} to {LAST_PUBLICATION_YEAR}, which the archive can date "
+        "and address an article by. Give a date within them."
+    )
+
+
+def may_preview(user):
+    """Whether a user may read unpublished articles on the public site (a preview): staff
+    who may view articles in the admin. Everyone else gets the public's 404."""
+    return bool(
+        user
+        and user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
+class ShownAsStored(datetime.datetime):
+    """A stored time so near the end of year 9999 that the newsroom's time of it cannot be
+    computed (stored before the rule on publication years). Django's templates and admin
+    show it as stored, in UTC, instead of failing to convert it (see Article.from_db)."""
+
+    convert_to_local_time = False
+
+    @classmethod
+    def of(cls, moment):
+        return cls.combine(moment.date(), moment.timetz())
+
+
+# Later than this the newsroom's time of a moment may pass the last day datetime can hold.
+LAST_CONVERTIBLE_TIME = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(
+    days=1
+)
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, and due. The one place this rule lives."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published, and due. The one place this rule lives.
+        (A date before FIRST_PUBLICATION_YEAR, stored before the rule, has no address.)"""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__gte=publication_year_bounds()[0],
+            published_at__lte=timezone.now(),
+        )
+
+    def scheduled(self):
+        """Published, due at a time still to come (and within the years it can have)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__gt=timezone.now(),
+            published_at__lt=publication_year_bounds()[1],
+        )
+
+    def with_publication_date_error(self):
+        """Dated outside the years an article can have (see publication_date_error)."""
+        start, end = publication_year_bounds()
+        return self.filter(Q(published_at__lt=start) | Q(published_at__gte=end))
+
+    def visible_to(self, user):
+        """What this user may read on the public site: staff who may view articles also
+        see unpublished work (a preview); everyone else what the public sees."""
+        return self.all() if may_preview(user) else self.published()
+
+    def was_public(self):
+        """Articles readers have seen: public now, or withdrawn after publication.
+        Their corrections are a public record (see CorrectionFormSet)."""
+        return self.filter(
+            Q(status=Article.Status.WITHDRAWN)
+            | Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        )
 
     def with_credits(self):
         """Everything a list shows per row, fetched in a constant number of queries, and
@@ -351,7 +443,7 @@ class Article(models.Model):
             self._keep_old_url_working()
 
     def get_absolute_url(self):
-        if self.published_at is None:
+        if self.published_at is None or self.publication_date_error:
             return None
         local = timezone.localtime(self.published_at)
         return reverse(
@@ -367,6 +459,10 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
+        for name in ("published_at", "updated_at"):
+            moment = article.__dict__.get(name)  # a deferred field stays deferred
+            if moment is not None and moment > LAST_CONVERTIBLE_TIME:
+                setattr(article, name, ShownAsStored.of(moment))
         if {"status", "published_at", "slug"} <= set(field_names):
             article._loaded_public_url = article.public_url()
         return article
@@ -394,12 +490,30 @@ class Article(models.Model):
     def get_preview_url(self):
         return reverse("article-preview", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        if self.publication_date_error:
+            raise ValidationError({"published_at": self.publication_date_error})
+
+    @property
+    def publication_date_error(self):
+        return publication_date_error(self.published_at)
+
     @property
     def is_public(self):
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and publication_year_bounds()[0] <= self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        """Published, to appear at a time still to come (see ArticleQuerySet.scheduled)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and timezone.now() < self.published_at < publication_year_bounds()[1]
         )
 
     @property
@@ -418,7 +532,7 @@ class Article(models.Model):
         article that ever named Iraq."""
         region_ids = [r.pk for r in self.regions.all()]
         tag_ids = [t.pk for t in self.tags.all()]
-        if not (region_ids or tag_ids) or self.published_at is None:
+        if not (region_ids or tag_ids) or self.published_at is None or self.publication_date_error:
             return Article.objects.none()
         shared_regions = Article.regions.through.objects.filter(
             article_id=OuterRef("pk"), region_id__in=region_ids

@@ -22,9 +22,6 @@ ROLE_PERMISSIONS = {
         "articles.add_byline", "articles.change_byline", "articles.delete_byline",
         "articles.view_byline",
         "articles.add_editor", "articles.change_editor", "articles.view_editor",
-        # Editor credits link to staff accounts: the credit form's account autocomplete
-        # needs to read accounts (never to change them; only administrators do that).
-        "auth.view_user",
         "articles.add_region", "articles.change_region", "articles.view_region",
         "articles.add_correction", "articles.change_correction", "articles.delete_correction",
         "articles.view_correction",

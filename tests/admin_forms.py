@@ -1,5 +1,7 @@
 """POST data for the article admin form, as a browser sends it."""
 
+from html.parser import HTMLParser
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,8 +73,89 @@ def article_post_data(article=None, *, new_bylines=(), **overrides):
     for i, row in enumerate(rows):
         for name, value in row.items():
             data[f"article_bylines-{i}-{name}"] = str(value)
-    # The corrections inline is only shown to those with Correction permissions; its
-    # management form is harmless when it is not.
-    data.update(management_form("corrections"))
+    # Existing notes come back as the inline rows the form showed.
+    notes = []
+    if article is not None:
+        for note in article.corrections.order_by("noted_at", "pk"):
+            local = timezone.localtime(note.noted_at)
+            notes.append(
+                {
+                    "id": note.pk,
+                    "article": article.pk,
+                    "kind": note.kind,
+                    "noted_at_0": local.strftime("%Y-%m-%d"),
+                    "noted_at_1": local.strftime("%H:%M:%S"),
+                    "text": note.text,
+                }
+            )
+    data.update(management_form("corrections", initial=len(notes), total=len(notes)))
+    for i, row in enumerate(notes):
+        for name, value in row.items():
+            data[f"corrections-{i}-{name}"] = str(value)
     data.update(overrides)
+    return data
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from the form with the given id."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.fields = []  # (name, value), in document order
+        self.in_form = self.done = False
+        self.textarea = self.select = None
+        self.select_multiple = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id and not self.done:
+            self.in_form = True
+        if not self.in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            self.fields.append((name, attrs.get("value") or default))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form" and self.in_form:
+            self.in_form, self.done = False, True
+
+
+def posted_back(response, form_id="article_form", **changes):
+    """What a browser sends when the rendered admin form is submitted as it stands, with
+    `changes` (field name → value, or list of values) typed in; a value of None clears a
+    field (an unchecked box)."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    data = {}
+    for name, value in reader.fields:
+        data.setdefault(name, []).append(value)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value if isinstance(value, list) else [value]
     return data

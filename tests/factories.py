@@ -70,3 +70,74 @@ def make_staff(username, role):
     user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+STORY_HEADLINE = "Two bridges reopen in Erbil after the floods"
+
+
+def make_story(
+    headline=STORY_HEADLINE,
+    *,
+    status=Article.Status.PUBLISHED,
+    published_at=None,
+    arabic=False,
+    created_by=None,
+    **fields,
+):
+    """An article as the newsroom publishes it: two ordered bylines (a reporter, then
+    the agency), an editor's credit, two tags, several places, a dateline, a source and
+    a correction; with `arabic`, its names and text in Arabic script (Sorani). Saved in
+    one revision, as the importer saves wire copy, so it has a history."""
+    import reversion
+
+    with reversion.create_revision():
+        reversion.set_comment("Imported from wire copy")
+        return _make_story(headline, status, published_at, arabic, created_by, fields)
+
+
+def _make_story(headline, status, published_at, arabic, created_by, fields):
+    from articles.models import Correction
+
+    if arabic:
+        headline = (
+            headline if headline != STORY_HEADLINE else ("دوو پرد لە هەولێر دوای لافاوەکە کرانەوە")
+        )
+        bylines = [make_byline("ڕێبین فەتاح"), make_byline("کوردستان ٢٤", Byline.Kind.AGENCY)]
+        tags = [make_tag("لافاو"), make_tag("ژێرخان")]
+        editor = make_editor("هێمن عەلی")
+        summary = "دوو پرد لە هەولێر دوای دوو هەفتە کرانەوە."
+        body = "هەولێر (کوردستان ٢٤) – دوو پرد کرانەوە.\n\nهاتوچۆ ئاسایی بووەوە."
+        correction = "ناوی پردەکە بە هەڵە نووسرابوو."
+    else:
+        bylines = [make_byline("Rebin Fatah"), make_byline("Kurdistan 24", Byline.Kind.AGENCY)]
+        tags = [make_tag("Floods"), make_tag("Infrastructure")]
+        editor = make_editor("Hemin Ali")
+        summary = "Two bridges across the Greater Zab reopened after two weeks."
+        body = (
+            "ERBIL (Kurdistan 24) – Two bridges reopened on Tuesday.\n\n"
+            "Traffic returned to normal, the governor's office said."
+        )
+        correction = "An earlier version gave the wrong name for the Khabat bridge."
+    article = make_article(
+        headline,
+        status=status,
+        published_at=published_at,
+        regions=["erbil-city", "duhok", "nineveh"],
+        tags=tags,
+        bylines=bylines,
+        editors=[editor],
+        summary=fields.pop("summary", summary),
+        body=fields.pop("body", body),
+        dateline=fields.pop("dateline", region("erbil-city")),
+        source=fields.pop("source", "Kurdistan 24"),
+        created_by=created_by,
+        **fields,
+    )
+    Correction.objects.create(
+        article=article,
+        text=correction,
+        noted_at=min(
+            timezone.now(), (article.published_at or timezone.now()) + datetime.timedelta(hours=2)
+        ),
+    )
+    return article

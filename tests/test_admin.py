@@ -390,6 +390,16 @@ def test_editor_finds_a_staff_account_for_an_editor_credit(editor_client, editor
     assert [r["id"] for r in response.json()["results"]] == [str(editor.pk)]
 
 
+def test_account_lookup_for_credits_opens_no_other_view_of_accounts(
+    editor_client, reporter_client, editor
+):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_user_change", args=[editor.pk])).status_code == 403
+    # Reporters may not edit credits, so they may not look accounts up either.
+    lookup = {"app_label": "articles", "model_name": "editor", "field_name": "user", "term": ""}
+    assert reporter_client.get(AUTOCOMPLETE_URL, lookup).status_code == 403
+
+
 def test_region_autocomplete_tells_same_named_places_apart(editor_client):
     response = editor_client.get(
         AUTOCOMPLETE_URL,

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ArticleRedirect, Correction
+from articles.models import Article, ArticleByline, ArticleRedirect, Correction
 from articles.roles import REPORTER
-from tests.admin_forms import article_post_data, change_url
+from tests.admin_forms import article_post_data, change_url, posted_back
 from tests.factories import at, make_article, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_restoring_an_old_revision_is_itself_a_new_revision(editor_client):
     assert article.headline == "Original headline"
     versions = Version.objects.get_for_object(article)
     assert versions.count() == 3
-    assert "Reverted to previous version" in versions.first().revision.get_comment()
+    assert "Restored the version saved" in versions.first().revision.get_comment()
 
 
 def test_second_editor_to_save_gets_a_conflict_and_keeps_their_text(editor):
@@ -296,3 +296,328 @@ def test_restoring_a_version_keeps_the_corrections_text(client, editor_client):
     assert Article.objects.get(pk=article.pk).headline == "Story"
     assert Correction.objects.get().text_html == "<p>A name was misspelt.</p>"
     assert "A name was misspelt." in client.get(article.get_absolute_url()).content.decode()
+
+
+# Restore and recover accept only versions of the article in the URL
+
+
+def revision_url(article_pk, version_pk):
+    return reverse("admin:articles_article_revision", args=[article_pk, version_pk])
+
+
+def test_reporter_cannot_revert_another_article_through_a_byline_version_of_the_same_id(
+    reporter, reporter_client, editor_client
+):
+    """The attack: a version of an ArticleByline row whose id equals the reporter's
+    draft's, opened at the draft's revision URL, reverted another (published) article."""
+    from tests.factories import make_story
+
+    victim = make_story("Ministry confirms the dam is safe")
+    save_in_admin(editor_client, victim)  # a revision holding the victim and its byline rows
+    save_in_admin(editor_client, victim, headline="Ministry confirms the dam is unsafe")
+    old_revision = Version.objects.get_for_object(victim).last().revision
+    # The reporter's draft has the id of one of the victim's byline rows (ids are
+    # visible to staff; a reporter makes drafts until one lines up).
+    row = ArticleByline.objects.filter(article=victim).exclude(pk=victim.pk).first()
+    draft = make_article("My draft", status=Article.Status.DRAFT, created_by=reporter, pk=row.pk)
+    save_in_admin(reporter_client, draft)
+    byline_version = old_revision.version_set.get(
+        content_type__model="articlebyline", object_id=str(draft.pk)
+    )
+    before = Article.objects.get(pk=victim.pk)
+    url = revision_url(draft.pk, byline_version.pk)
+    assert reporter_client.get(url).status_code == 404
+    data = article_post_data(Article.objects.get(pk=draft.pk), headline="My draft, again")
+    assert reporter_client.post(url, data).status_code == 404
+    after = Article.objects.get(pk=victim.pk)
+    assert after.headline == "Ministry confirms the dam is unsafe"
+    assert after.lock_version == before.lock_version
+    assert after.corrections.count() == 1
+
+
+def test_revision_url_takes_only_versions_of_the_article_it_names(editor_client):
+    from tests.factories import make_story
+
+    first, second = make_story("First story"), make_story("Second story")
+    save_in_admin(editor_client, first)
+    save_in_admin(editor_client, second)
+    of_second = Version.objects.get_for_object(second).first()
+    assert editor_client.get(revision_url(first.pk, of_second.pk)).status_code == 404
+    assert editor_client.get(revision_url(second.pk, of_second.pk)).status_code == 200
+
+
+def test_recover_takes_only_versions_of_deleted_articles(editor_client):
+    from tests.factories import make_story
+
+    live = make_story()
+    save_in_admin(editor_client, live)
+    version = Version.objects.get_for_object(live).first()
+    byline_version = version.revision.version_set.filter(content_type__model="articlebyline")[0]
+    for candidate in (version, byline_version):
+        url = reverse("admin:articles_article_recover", args=[candidate.pk])
+        assert editor_client.get(url).status_code == 404
+
+
+def test_recovering_a_deleted_story_brings_back_its_bylines_and_notes(editor_client):
+    from tests.factories import make_story
+
+    story = make_story(arabic=True)
+    save_in_admin(editor_client, story)
+    pk = story.pk
+    delete_url = reverse("admin:articles_article_delete", args=[pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=pk).exists()
+    version = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    url = reverse("admin:articles_article_recover", args=[version.pk])
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    assert not Article.objects.filter(pk=pk).exists()  # showing the form recovers nothing
+    response = editor_client.post(url, posted_back(form))
+    assert response.status_code == 302, [
+        f.formset.errors for f in response.context["inline_admin_formsets"]
+    ]
+    recovered = Article.objects.get(pk=pk)
+    assert [b.name for b in recovered.ordered_bylines] == [b.name for b in story.ordered_bylines]
+    assert recovered.corrections.count() == 1
+    assert "Recovered" in Version.objects.get_for_object(recovered).first().revision.get_comment()
+
+
+# Restore on a published, corrected story
+
+
+def published_story_with_a_review_version(editor_client):
+    """A story saved first 'In review', then published with a correction: as on a
+    real desk, the oldest version has another status and no correction."""
+    from tests.factories import make_story
+
+    story = make_story("Dam inspection finds cracks", status=Article.Status.REVIEW)
+    story.corrections.all().delete()
+    save_in_admin(editor_client, story)  # version 1: in review, no correction
+    save_in_admin(
+        editor_client,
+        story,
+        status=Article.Status.PUBLISHED,
+        headline="Dam inspection finds cracks in the spillway",
+        published_at_0="2020-03-09",
+        published_at_1="13:00:00",
+    )
+    Correction.objects.create(article=story, text="The dam is on the Greater Zab.")
+    return Article.objects.get(pk=story.pk)
+
+
+def test_restore_page_shows_publication_and_correction_changes_before_saving(editor_client):
+    story = published_story_with_a_review_version(editor_client)
+    oldest = Version.objects.get_for_object(story).last()
+    page = editor_client.get(revision_url(story.pk, oldest.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "In review" in html and "Published" in html
+    assert "The dam is on the Greater Zab." in html  # the correction stays, and says so
+    assert "takes the story off the site" in html
+    assert "publication" in page.context["adminform"].form.fields
+    # Nothing was saved by looking.
+    assert Article.objects.get(pk=story.pk).headline == story.headline
+
+
+def test_restore_needs_an_explicit_choice_about_publication(editor_client):
+    story = published_story_with_a_review_version(editor_client)
+    oldest = Version.objects.get_for_object(story).last()
+    url = revision_url(story.pk, oldest.pk)
+    response = editor_client.post(url, posted_back(editor_client.get(url)))
+    assert response.status_code == 200
+    assert "publication" in response.context["adminform"].form.errors
+    assert Article.objects.get(pk=story.pk).headline == story.headline
+
+
+def test_restore_keeping_publication_leaves_the_story_live_with_its_correction(
+    client, editor_client
+):
+    story = published_story_with_a_review_version(editor_client)
+    oldest = Version.objects.get_for_object(story).last()
+    url = revision_url(story.pk, oldest.pk)
+    data = posted_back(editor_client.get(url), publication="keep")
+    assert editor_client.post(url, data).status_code == 302
+    restored = Article.objects.get(pk=story.pk)
+    assert restored.headline == "Dam inspection finds cracks"  # the text came back
+    assert restored.status == Article.Status.PUBLISHED
+    assert restored.published_at == story.published_at
+    assert restored.slug == story.slug
+    assert client.get(restored.get_absolute_url()).status_code == 200
+    assert restored.corrections.get().text == "The dam is on the Greater Zab."
+    latest = Version.objects.get_for_object(restored).first()
+    assert "Restored the version saved" in latest.revision.get_comment()
+    assert restored.lock_version > story.lock_version
+
+
+def test_restore_taking_the_versions_publication_is_the_editors_explicit_choice(editor_client):
+    story = published_story_with_a_review_version(editor_client)
+    oldest = Version.objects.get_for_object(story).last()
+    url = revision_url(story.pk, oldest.pk)
+    data = posted_back(editor_client.get(url), publication="version")
+    assert editor_client.post(url, data).status_code == 302
+    restored = Article.objects.get(pk=story.pk)
+    assert restored.status == Article.Status.REVIEW
+    assert restored.corrections.count() == 1  # never deleted, whatever the choice
+
+
+def test_public_corrections_cannot_be_erased_or_rewritten_in_the_form(client, editor_client):
+    from tests.factories import make_story
+
+    story = make_story()
+    note = story.corrections.get()
+    data = article_post_data(story)
+    deleting = {**data, "corrections-0-DELETE": "on"}
+    response = editor_client.post(change_url(story), deleting)
+    assert response.status_code == 200
+    assert "public record" in response.content.decode()
+    rewriting = {**data, "corrections-0-text": "Nothing was wrong."}
+    assert editor_client.post(change_url(story), rewriting).status_code == 200
+    assert Correction.objects.get(pk=note.pk).text == note.text
+    # A new note supersedes it.
+    superseding = {
+        **data,
+        "corrections-TOTAL_FORMS": "2",
+        "corrections-1-article": str(story.pk),
+        "corrections-1-kind": "correction",
+        "corrections-1-noted_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+        "corrections-1-noted_at_1": timezone.localtime().strftime("%H:%M:%S"),
+        "corrections-1-text": "The earlier correction named the wrong bridge too.",
+    }
+    assert editor_client.post(change_url(story), superseding).status_code == 302
+    assert story.corrections.count() == 2
+
+
+def test_notes_of_a_draft_can_still_be_edited_and_removed(editor_client):
+    from tests.factories import make_story
+
+    draft = make_story(status=Article.Status.DRAFT)
+    data = {**article_post_data(draft), "corrections-0-DELETE": "on"}
+    assert editor_client.post(change_url(draft), data).status_code == 302
+    assert draft.corrections.count() == 0
+
+
+# Two editors on one story with bylines: a three-way merge
+
+
+def two_editors(editor):
+    other = make_staff("second-editor", "Editor")
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(other)
+    return first, second
+
+
+@pytest.mark.parametrize("arabic", [False, True])
+def test_changes_to_different_fields_are_merged_without_a_conflict(editor, arabic):
+    from tests.factories import make_byline, make_story
+
+    first, second = two_editors(editor)
+    story = make_story(arabic=arabic)
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    mine = article_post_data(
+        Article.objects.get(pk=story.pk), body="Rewritten body.", new_bylines=[make_byline("Zara")]
+    )
+    assert first.post(change_url(story), mine).status_code == 302
+    response = second.post(change_url(story), {**opened, "headline": "A sharper headline"})
+    assert response.status_code == 302
+    merged = Article.objects.get(pk=story.pk)
+    assert merged.headline == "A sharper headline"
+    assert merged.body == "Rewritten body."
+    assert [b.name for b in merged.ordered_bylines][-1] == "Zara"
+    assert len(merged.ordered_bylines) == 3
+    assert merged.corrections.count() == 1
+
+
+def test_a_byline_removed_meanwhile_stays_removed(editor):
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    story = make_story()
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    removing = {**opened, "article_bylines-1-DELETE": "on"}
+    assert first.post(change_url(story), removing).status_code == 302
+    response = second.post(change_url(story), {**opened, "summary": "A new standfirst."})
+    assert response.status_code == 302
+    merged = Article.objects.get(pk=story.pk)
+    assert [b.name for b in merged.ordered_bylines] == ["Rebin Fatah"]
+    assert merged.summary == "A new standfirst."
+
+
+def test_a_field_both_changed_needs_a_decision_and_nothing_else_is_listed(editor):
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    story = make_story()
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    assert (
+        first.post(
+            change_url(story), {**opened, "body": "First editor's body.", "source": "AFP"}
+        ).status_code
+        == 302
+    )
+    response = second.post(change_url(story), {**opened, "body": "Second editor's body."})
+    assert response.status_code == 200
+    conflict = response.context["conflict"]
+    assert [f["name"] for f in conflict["fields"]] == ["body"]
+    html = response.content.decode()
+    assert "Publication time" not in html.split('class="conflict"')[1].split("</div>")[0]
+    assert "Second editor&#x27;s body." in html  # their text is in the form
+    assert Article.objects.get(pk=story.pk).body == "First editor's body."
+    retry = posted_back(response)
+    assert retry["source"] == ["AFP"]  # the other change is in the form they will save
+    # Saving again without choosing is refused; nothing is lost.
+    undecided = second.post(change_url(story), retry)
+    assert undecided.status_code == 200
+    assert "Choose which version to keep" in undecided.content.decode()
+    assert "Second editor&#x27;s body." in undecided.content.decode()
+    assert (
+        second.post(
+            change_url(story), posted_back(undecided, **{"conflict-body": "mine"})
+        ).status_code
+        == 302
+    )
+    saved = Article.objects.get(pk=story.pk)
+    assert saved.body == "Second editor's body."
+    assert saved.source == "AFP"  # the first editor's change to another field is kept
+
+
+def test_choosing_theirs_keeps_the_saved_value(editor):
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    story = make_story()
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    first.post(change_url(story), {**opened, "headline": "Their headline"})
+    response = second.post(change_url(story), {**opened, "headline": "My headline"})
+    retry = posted_back(response, **{"conflict-headline": "theirs"})
+    assert second.post(change_url(story), retry).status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "Their headline"
+
+
+def test_bylines_both_reordered_differently_is_a_conflict_resolved_by_choice(editor):
+    from tests.factories import make_byline, make_story
+
+    first, second = two_editors(editor)
+    story = make_story()
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    swapped = {**opened, "article_bylines-0-position": "1", "article_bylines-1-position": "0"}
+    assert first.post(change_url(story), swapped).status_code == 302
+    mine = article_post_data(Article.objects.get(pk=story.pk), new_bylines=[make_byline("Zara")])
+    mine.update({k: v for k, v in opened.items() if k.startswith("article_bylines-")})
+    mine.update(
+        {
+            "article_bylines-TOTAL_FORMS": "3",
+            "article_bylines-2-id": "",
+            "article_bylines-2-article": str(story.pk),
+            "article_bylines-2-byline": str(make_byline("Zara").pk),
+            "article_bylines-2-position": "2",
+        }
+    )
+    mine["lock_version"] = opened["lock_version"]
+    response = second.post(change_url(story), mine)
+    assert response.status_code == 200
+    assert [f["name"] for f in response.context["conflict"]["fields"]] == ["bylines"]
+    retry = posted_back(response, **{"conflict-bylines": "theirs"})
+    assert second.post(change_url(story), retry).status_code == 302
+    names = [b.name for b in Article.objects.get(pk=story.pk).ordered_bylines]
+    assert names == ["Kurdistan 24", "Rebin Fatah"]

@@ -4,7 +4,7 @@ from articles.roles import apply_roles
 
 
 def update_roles(apps, schema_editor):
-    # Editors now read staff accounts, for the editor credit's account field.
+    # Leaves every role exactly as articles/roles.py lists it.
     apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 

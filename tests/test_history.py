@@ -1,0 +1,114 @@
+"""Reading saved versions (articles/history.py): the History page's changes, states of
+versions, the live article and a submitted form, and the three-way merge, on articles as
+the newsroom publishes them."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.history import (
+    current_state,
+    merge,
+    stored_value,
+    version_changes,
+    version_state,
+)
+from articles.models import Article, ArticleByline
+from tests.admin_forms import article_post_data, change_url
+from tests.factories import at, make_byline, make_story, region
+
+pytestmark = pytest.mark.django_db
+
+
+def save_in_admin(client, article, **changes):
+    response = client.post(change_url(article), article_post_data(article, **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def changes_url(article, version):
+    return reverse("admin:articles_article_version_changes", args=[article.pk, version.pk])
+
+
+@pytest.mark.parametrize("arabic", [False, True])
+def test_changes_page_of_every_version_of_a_story_with_bylines(editor_client, arabic):
+    story = make_story(arabic=arabic)
+    save_in_admin(editor_client, story)
+    save_in_admin(
+        editor_client,
+        story,
+        body=story.body + "\n\nA third paragraph.",
+        dateline=str(region("duhok-city").pk),
+        new_bylines=[make_byline("Second Reporter")],
+    )
+    for version in Version.objects.get_for_object(story):
+        response = editor_client.get(changes_url(story, version))
+        assert response.status_code == 200
+    latest = Version.objects.get_for_object(story).first()
+    labels = {c.label: c for c in editor_client.get(changes_url(story, latest)).context["changes"]}
+    assert set(labels) == {"Body", "Dateline", "Bylines"}
+    assert labels["Dateline"].before == "Erbil" and labels["Dateline"].after == "Duhok"
+    assert labels["Bylines"].after.endswith(", Second Reporter")
+
+
+def test_first_version_lists_everything_it_was_saved_with(editor_client):
+    story = make_story()  # imported: one version
+    first = Version.objects.get_for_object(story).get()
+    changes = {c.label: c.after for c in version_changes(first)}
+    assert changes["Bylines"] == "Rebin Fatah, Kurdistan 24"
+    assert changes["Dateline"] == "Erbil"
+    assert "Khabat bridge" in changes["Corrections and updates"]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"dateline_id": 7, "byline_id": 3, "article_id": 1},  # django-reversion 6.4
+        {"dateline": 7, "byline": 3, "article": 1},  # earlier releases
+    ],
+)
+def test_stored_values_read_under_attname_or_name(stored):
+    assert stored_value(stored, Article._meta.get_field("dateline")) == 7
+    assert stored_value(stored, ArticleByline._meta.get_field("byline")) == 3
+
+
+def test_a_version_and_the_article_it_saved_are_the_same_state(editor_client):
+    story = make_story(arabic=True)
+    save_in_admin(editor_client, story)
+    version = Version.objects.get_for_object(story).first()
+    assert version_state(version) == current_state(Article.objects.get(pk=story.pk))
+
+
+def test_a_save_through_the_form_changes_no_publication_time(editor_client):
+    story = make_story()  # stored with a fraction of a second; the form has whole seconds
+    Article.objects.filter(pk=story.pk).update(
+        published_at=story.published_at.replace(microsecond=123456)
+    )
+    save_in_admin(editor_client, story, headline="A new headline")
+    latest = Version.objects.get_for_object(story).first()
+    assert [c.label for c in version_changes(latest)] == ["Headline"]
+
+
+def test_publication_time_is_shown_in_the_newsrooms_zone_to_the_minute():
+    story = make_story(published_at=at("2020-03-09 13:00").replace(second=42, microsecond=7))
+    first = Version.objects.get_for_object(story).get()
+    published = next(c for c in version_changes(first) if c.label == "Publication time")
+    assert published.after == "2020-03-09 13:00"
+
+
+def test_merge_keeps_each_sides_own_changes_and_flags_only_shared_ones():
+    base = {"headline": "A", "body": "B", "tags": (1,), "bylines": (1, 2)}
+    theirs = {**base, "body": "B, subbed", "bylines": (2, 1)}
+    yours = {**base, "headline": "A, sharper", "bylines": (1, 2, 3)}
+    result = merge(base, theirs, yours, names=list(base))
+    assert result.values["headline"] == "A, sharper"
+    assert result.values["body"] == "B, subbed"
+    assert result.theirs == ["body"]
+    assert result.yours == ["headline"]
+    assert result.conflicts == ["bylines"]
+
+
+def test_merge_without_a_base_flags_every_difference():
+    theirs = {"headline": "A", "body": "B"}
+    yours = {"headline": "A", "body": "C"}
+    assert merge(None, theirs, yours, names=["headline", "body"]).conflicts == ["body"]
