@@ -11,13 +11,22 @@ and the days of a month, are few enough rows to list as Django does.
 
 import datetime
 
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 
-from .models import LIST_LEAVES_OUT
+from .models import (
+    FIRST_PUBLICATION_YEAR,
+    LAST_PUBLICATION_YEAR,
+    LIST_LEAVES_OUT,
+    Article,
+    publication_year_bounds,
+)
 
 
 class CappedCountPaginator(Paginator):
@@ -64,6 +73,13 @@ def next_period(start, kind):
     return local_start(following.year, following.month, following.day)
 
 
+def within_publication_years(queryset, field):
+    """Only the years an article can have: one dated beyond them before that rule (year 1,
+    or 9999) has no year, month or day in the newsroom's time for the hierarchy to list."""
+    start, end = publication_year_bounds()
+    return queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
 class DatesFromTheIndex:
     """The list's queryset as Django's date_hierarchy tag reads it: the aggregate of the
     first and last dates, and the distinct years, months or days that have articles.
@@ -74,7 +90,7 @@ class DatesFromTheIndex:
     MOST_PROBES = 40  # 21 years of archive or 12 months, with room to grow
 
     def __init__(self, queryset, field):
-        self.queryset = queryset.filter(**{f"{field}__isnull": False})
+        self.queryset = within_publication_years(queryset, field)
         self.field = field
         self.ends = {}
 
@@ -126,8 +142,108 @@ class WithDatesFromTheIndex:
         return getattr(self._changelist, name)
 
 
+class WithinPublicationYears(WithDatesFromTheIndex):
+    """A change list as Django's own date hierarchy tag sees it, dated articles only."""
+
+    def __init__(self, changelist):
+        self._changelist = changelist
+        self.queryset = within_publication_years(changelist.queryset, changelist.date_hierarchy)
+
+
 class ArticleChangeList(ChangeList):
     """The article list reads none of the long texts it does not show."""
 
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).defer(*LIST_LEAVES_OUT)
+
+    def get_filters(self, request):
+        # Django would compute the year after 9999, or ask for moments before year 1 in
+        # UTC: a year the hierarchy never offers is a wrong parameter, not a 500.
+        if self.date_hierarchy:
+            year = self.params.get(f"{self.date_hierarchy}__year")
+            year = year[-1] if isinstance(year, list) else year
+            if year is not None and not (
+                year.isdigit() and FIRST_PUBLICATION_YEAR <= int(year) <= LAST_PUBLICATION_YEAR
+            ):
+                raise IncorrectLookupParameters(f"No articles can be dated in the year {year}.")
+        return super().get_filters(request)
+
+
+# Status and times as editors read them in the list and the form. A time is shown in the
+# newsroom's zone; one stored before the rule on publication years may lie where that
+# zone's time of it cannot be computed (the last hours of year 9999): shown in UTC.
+
+
+def shown_time(moment, format="DATETIME_FORMAT"):
+    if moment is None:
+        return None
+    try:
+        return formats.date_format(timezone.localtime(moment), format)
+    except OverflowError:
+        return formats.date_format(moment.astimezone(datetime.UTC), format) + " UTC"
+
+
+class PublicationStatusFilter(admin.SimpleListFilter):
+    """Status as readers meet it: "Published" is live now (Article.objects.published());
+    a published article still to appear is "Scheduled"; one dated outside the years an
+    article can have is neither, and is found under "Date to fix"."""
+
+    title = "status"
+    parameter_name = "status"
+    LIVE, SCHEDULED, DATE_TO_FIX = "published", "scheduled", "date-to-fix"
+
+    def lookups(self, request, model_admin):
+        S = Article.Status
+        return [
+            (S.DRAFT, S.DRAFT.label),
+            (S.REVIEW, S.REVIEW.label),
+            (self.SCHEDULED, "Scheduled"),
+            (self.LIVE, "Published (live now)"),
+            (S.WITHDRAWN, S.WITHDRAWN.label),
+            (self.DATE_TO_FIX, "Date to fix"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == self.LIVE:
+            return queryset.published()
+        if value == self.SCHEDULED:
+            return queryset.scheduled()
+        if value == self.DATE_TO_FIX:
+            return queryset.with_publication_date_error()
+        if value in (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN):
+            return queryset.filter(status=value)
+        return queryset.none()
+
+
+@admin.display(description="Status", ordering="status")
+def publication_status(article):
+    if article.publication_date_error:
+        return f"{article.get_status_display()}: date to fix"
+    if article.is_scheduled:
+        return f"Scheduled (due {shown_time(article.published_at, 'j M Y, H:i')})"
+    return article.get_status_display()
+
+
+class PublicationTimeField(forms.SplitDateTimeField):
+    """The form's date and time fields, able to show a time stored before the rule on
+    publication years even where the newsroom's time of it would pass year 9999 (then
+    its UTC date and time, which the form's notice explains): the form opens and says
+    what is wrong instead of failing."""
+
+    @staticmethod
+    def showable(value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            try:
+                timezone.localtime(value)
+            except OverflowError:
+                return value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return value
+
+    def prepare_value(self, value):
+        return super().prepare_value(self.showable(value))
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self.showable(initial), data)

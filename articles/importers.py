@@ -48,7 +48,7 @@ from django.utils.dateparse import parse_datetime
 
 from . import slugs
 from .archive_cache import StatisticsFollowGrowth
-from .models import Article, ArticleByline, Byline, Editor, Region, Tag
+from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -278,6 +278,9 @@ def parse_published_at(value):
     if timezone.is_naive(parsed):
         # Wire copy without an offset is in the newsroom's time.
         parsed = timezone.make_aware(parsed)
+    problem = publication_date_error(parsed)  # the model's rule on the years an article has
+    if problem:
+        raise WireCopyError(f"published_at {value!r}: {problem}")
     return parsed
 
 

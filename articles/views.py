@@ -253,6 +253,8 @@ class ArticlePageMixin:
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
         context["is_preview"] = not self.object.is_public
+        # Stored before the rule, a date the page cannot show: the preview says why.
+        context["publication_date_error"] = self.object.publication_date_error
         if not context["is_preview"]:
             context["canonical_url"] = self.request.build_absolute_uri(
                 self.object.get_absolute_url()

@@ -906,3 +906,33 @@ def test_a_worker_that_stops_makes_the_import_incomplete_not_finished(tmp_path, 
         run_command(str(tmp_path), "--workers", "2")
     assert "3 imported" in str(info.value)
     assert Article.objects.count() == 3
+
+
+# --- publication dates outside the years an article can have --------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        "0001-01-01T00:00:00+03:00",  # year 0 in UTC
+        "0001-06-01",
+        "1899-12-31T23:59:00+03:00",
+        "3000-01-01T00:00:00+03:00",
+        "9999-12-31",
+        "9999-12-31T23:59:59Z",  # past year 9999 in Baghdad
+    ],
+)
+def test_a_sidecar_published_at_outside_1900_to_2999_fails_with_its_reason(tmp_path, published_at):
+    good = write_doc(tmp_path, "good", wire(), metadata={"published_at": "2020-03-09"})
+    write_doc(
+        tmp_path,
+        "far_off",
+        wire(headline="مقتل جنديين أمريكيين في عملية أمنية شمال العراق"),
+        metadata={"published_at": published_at, "tags": ["ISIS"], "bylines": ["Jane Reporter"]},
+    )
+    out, err = run_command(str(tmp_path))
+    assert "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed." in out
+    assert f"far_off.txt: failed: published_at {published_at!r}: The publication date " in err
+    assert "is outside the years 1900 to 2999" in err
+    assert list(Article.objects.values_list("import_key", flat=True)) == [good.stem]

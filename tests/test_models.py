@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article, Byline, Region, Tag
 from tests.factories import at, make_article, make_byline, region
+from tests.newsroom_articles import ARABIC_HEADLINE, newsroom_article
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,84 @@ def test_related_articles_score_only_the_nearest_candidates(monkeypatch):
     nearest = make_article(regions=["makhmour"], published_at=at("2020-03-08 13:00"))
     make_article(regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-01 13:00"))
     assert list(article.related()) == [nearest]
+
+
+# --- scheduled articles ----------------------------------------------------------------------
+
+
+def test_a_published_article_due_later_is_scheduled_until_it_is_due():
+    with time_machine.travel(at("2020-03-10 12:00"), tick=False):
+        scheduled = newsroom_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00"))
+        live = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+        draft = newsroom_article(
+            "Draft for later", status=Article.Status.DRAFT, published_at=at("2020-03-12 09:00")
+        )
+        assert list(Article.objects.scheduled()) == [scheduled]
+        assert [a.is_scheduled for a in (scheduled, live, draft)] == [True, False, False]
+    with time_machine.travel(at("2020-03-12 09:00"), tick=False):
+        assert not Article.objects.scheduled().exists()
+        assert not scheduled.is_scheduled
+        assert scheduled in Article.objects.published()
+
+
+# --- publication dates outside 1900-2999 -----------------------------------------------------
+
+UTC = datetime.UTC
+OUT_OF_RANGE = [
+    ("0001-01-01 00:30", "0001-01-01"),  # year 0 in UTC
+    ("1899-12-31 23:59", "1899-12-31"),
+    ("3000-01-01 00:00", "3000-01-01"),
+    ("9999-12-31 23:00", "9999-12-31"),  # past year 9999 in UTC
+]
+
+
+@pytest.mark.parametrize(("local", "day"), OUT_OF_RANGE)
+def test_clean_refuses_a_publication_date_outside_1900_to_2999(local, day):
+    article = newsroom_article(status=Article.Status.REVIEW)
+    article.published_at = at(local)
+    with pytest.raises(ValidationError) as refused:
+        article.clean()
+    assert refused.value.message_dict == {
+        "published_at": [
+            f"The publication date {day} is outside the years 1900 to 2999, which the "
+            "archive can date and address an article by. Give a date within them."
+        ]
+    }
+
+
+@pytest.mark.parametrize("local", ["1900-01-01 00:00", "2999-12-31 23:59"])
+def test_clean_accepts_the_first_and_last_moments_of_the_years(local):
+    article = newsroom_article(published_at=at(local))
+    article.clean()
+    assert article.publication_date_error is None
+    assert article.get_absolute_url().startswith(f"/articles/{local[:4]}/")
+
+
+STORED = [
+    datetime.datetime(1, 1, 1, 0, 30, tzinfo=UTC),  # 03:30 in Baghdad: still year 1
+    datetime.datetime(1899, 12, 31, 20, 0, tzinfo=UTC),
+    datetime.datetime(3000, 1, 1, 9, 0, tzinfo=UTC),
+    datetime.datetime(9999, 12, 31, 23, 0, tzinfo=UTC),  # year 10000 in Baghdad
+]
+
+
+@pytest.mark.parametrize("moment", STORED, ids=lambda m: str(m.year))
+def test_an_article_stored_out_of_range_loads_has_no_address_and_is_not_public(moment):
+    live = newsroom_article("Live story")
+    stored = newsroom_article("Dated out of range")
+    Article.objects.filter(pk=stored.pk).update(published_at=moment, updated_at=moment)
+
+    article = Article.objects.get(pk=stored.pk)  # loading it computed its address: no 500
+    assert article.published_at == moment
+    assert article.get_absolute_url() is None
+    assert "outside the years 1900 to 2999" in article.publication_date_error
+    assert not article.is_public and not article.is_scheduled
+    assert list(Article.objects.published()) == [live]
+    assert not Article.objects.scheduled().exists()
+    assert list(Article.objects.with_publication_date_error()) == [article]
+    assert list(article.related()) == []
+    # Templates show its times (as stored, in UTC, where Baghdad's would pass 9999).
+    shown = Template("{{ a.published_at|date:'Y-m-d' }} {{ a.updated_at }}").render(
+        Context({"a": article})
+    )
+    assert shown.startswith(f"{moment.year:04d}-")

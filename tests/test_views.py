@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import at, make_article
+from tests.newsroom_articles import newsroom_article
 
 pytestmark = pytest.mark.django_db
 
@@ -414,3 +415,60 @@ def test_a_further_page_of_a_counted_result_costs_at_most_six_queries(
     with django_assert_max_num_queries(6):
         response = client.get(f"/articles/?{query}&page=2")
     assert len(response.context["object_list"]) == 5
+
+
+# --- articles stored with a date outside 1900-2999 (before that rule) -----------------------
+
+UTC = datetime.UTC
+STORED = [
+    datetime.datetime(1, 1, 1, 0, 30, tzinfo=UTC),  # 03:30 in Baghdad: still year 1
+    datetime.datetime(1899, 12, 31, 20, 0, tzinfo=UTC),
+    datetime.datetime(3000, 1, 1, 9, 0, tzinfo=UTC),
+    datetime.datetime(9999, 12, 31, 23, 0, tzinfo=UTC),  # year 10000 in Baghdad
+]
+PUBLIC_URLS = [
+    "/",
+    "/articles/",
+    "/articles/?q=district",
+    "/articles/export.csv",
+    "/articles/export.json",
+    "/articles/2020/",
+    "/articles/2020/03/",
+    "/articles/2020/03/09/",
+    "/articles/2999/",
+    "/feed/",
+    "/feed/atom/",
+    "/tags/isis/",
+    "/tags/isis/feed/",
+    "/regions/nineveh/",
+    "/bylines/jane-reporter/",
+    "/sitemap.xml",
+    "/sitemap-articles.xml",
+    "/news-sitemap.xml",
+]
+
+
+def body_of(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("moment", STORED, ids=lambda m: str(m.year))
+def test_public_pages_leave_out_an_article_stored_with_a_date_out_of_range(
+    client, editor_client, moment
+):
+    live = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+    stored = newsroom_article("Dated out of range", published_at=at("2020-03-09 10:00"))
+    Article.objects.filter(pk=stored.pk).update(published_at=moment, updated_at=moment)
+    for url in PUBLIC_URLS:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "Dated out of range" not in body_of(response), url
+    assert "Live story" in client.get("/articles/").content.decode()
+    assert client.get(live.get_absolute_url()).status_code == 200
+    # Its preview (the admin's "View on site") opens for staff and says what is wrong.
+    assert client.get(stored.get_preview_url()).status_code == 404
+    preview = editor_client.get(stored.get_preview_url())
+    assert preview.status_code == 200
+    assert "is outside the years 1900 to 2999" in preview.content.decode()

@@ -2,7 +2,7 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from articles.admin_list import WithDatesFromTheIndex
+from articles.admin_list import WithDatesFromTheIndex, WithinPublicationYears
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ def date_hierarchy_from_index(changelist):
     # A list of at most CAP articles is quicker to aggregate, as Django does, than to
     # probe along the date index, where a rare match may lie a whole table's walk away.
     if not changelist.paginator.is_capped:
-        return date_hierarchy(changelist)
+        return date_hierarchy(WithinPublicationYears(changelist))
     return date_hierarchy(WithDatesFromTheIndex(changelist))
 
 
