@@ -19,7 +19,7 @@ from .archive_cache import archive_cache_key, cached_for_archive, count_with_his
 from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter
-from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag
+from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
 from .search import is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
@@ -273,13 +273,11 @@ class ArticlePageMixin:
 
 class ArticleDetailView(ArticlePageMixin, PublishedArticlesMixin, DateDetailView):
     def get_allow_future(self):
-        return self.request.user.is_staff
+        return may_preview(self.request.user)
 
     def get_queryset(self):
-        # Staff preview: the one place a public view shows unpublished work.
-        if self.request.user.is_staff:
-            return Article.objects.for_article_page()
-        return Article.objects.published().for_article_page()
+        # Staff preview at the public URL: unpublished work only for who may view it.
+        return Article.objects.visible_to(self.request.user).for_article_page()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -301,13 +299,13 @@ class ArticlePreviewView(UserPassesTestMixin, ArticlePageMixin, DetailView):
     raise_exception = True
 
     def test_func(self):
-        return self.request.user.is_staff
+        return may_preview(self.request.user)
 
     def handle_no_permission(self):
         raise Http404("No article here.")
 
     def get_queryset(self):
-        return Article.objects.for_article_page()
+        return Article.objects.visible_to(self.request.user).for_article_page()
 
 
 class SubjectArticlesView(PublishedArticlesMixin, ListView):

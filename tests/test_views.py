@@ -3,16 +3,19 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.auth.models import Permission, User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import at, make_article
-from tests.newsroom_articles import newsroom_article
+from tests.newsroom_articles import ARABIC_HEADLINE, newsroom_article
 
 pytestmark = pytest.mark.django_db
 
@@ -415,6 +418,82 @@ def test_a_further_page_of_a_counted_result_costs_at_most_six_queries(
     with django_assert_max_num_queries(6):
         response = client.get(f"/articles/?{query}&page=2")
     assert len(response.context["object_list"]) == 5
+
+
+# --- who may read unpublished work: staff who may view articles, no one else ----------------
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def unpublished():
+    """Unpublished work at every kind of address: an undated draft (preview URL only), a
+    dated draft, an article in review and a scheduled one (at their future public URL)."""
+    with time_machine.travel(at("2020-03-10 12:00"), tick=False):
+        yield [
+            newsroom_article("Undated draft", status=Article.Status.DRAFT),
+            newsroom_article(
+                "Dated draft", status=Article.Status.DRAFT, published_at=at("2020-03-08 09:00")
+            ),
+            newsroom_article(
+                "Story in review", status=Article.Status.REVIEW, published_at=at("2020-03-09 09:00")
+            ),
+            newsroom_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00")),
+        ]
+
+
+def addresses(article):
+    return [article.get_preview_url()] + ([article.get_absolute_url()] * bool(article.published_at))
+
+
+def test_staff_without_permission_to_view_articles_get_the_publics_404(client, unpublished):
+    bare_staff = logged_in(User.objects.create_user("bare", is_staff=True))
+    with time_machine.travel(at("2020-03-10 12:00"), tick=False):
+        for article in unpublished:
+            for url in addresses(article):
+                public = client.get(url)
+                staff = bare_staff.get(url)
+                assert (public.status_code, staff.status_code) == (404, 404), url
+                assert staff.content == public.content, url  # nothing tells them apart
+                assert article.headline.encode() not in staff.content
+
+
+def test_staff_who_may_view_articles_preview_unpublished_work(
+    reporter_client, editor_client, unpublished
+):
+    viewer = User.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    admin = User.objects.create_superuser("boss", password="a-long-test-password")
+    with time_machine.travel(at("2020-03-10 12:00"), tick=False):
+        for client in (reporter_client, editor_client, logged_in(viewer), logged_in(admin)):
+            for article in unpublished:
+                for url in addresses(article):
+                    response = client.get(url)
+                    assert response.status_code == 200, url
+                    assert "Preview: not published." in response.content.decode()
+                    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_an_account_that_may_view_articles_but_is_not_staff_gets_the_404(unpublished):
+    not_staff = User.objects.create_user("notstaff")
+    not_staff.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client = logged_in(not_staff)
+    with time_machine.travel(at("2020-03-10 12:00"), tick=False):
+        for article in unpublished:
+            for url in addresses(article):
+                assert client.get(url).status_code == 404, url
+
+
+def test_staff_without_permission_still_read_published_articles(client):
+    article = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+    bare_staff = logged_in(User.objects.create_user("bare", is_staff=True))
+    response = bare_staff.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview" not in response.content.decode()
 
 
 # --- articles stored with a date outside 1900-2999 (before that rule) -----------------------
