@@ -671,6 +671,16 @@ class ArticleAdmin(VersionAdmin):
             request, recover, version.object_id, context, "Recovered after deletion"
         )
 
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_publish(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # The "Recover deleted articles" link is shown to those who may recover.
+        extra_context = {**(extra_context or {}), "may_recover": can_publish(request)}
+        return super().changelist_view(request, extra_context)
+
     def _in_rolled_back_transaction(self, request, write, object_id, context, comment):
         """Run `write`, then the change form, in one transaction kept only if the form
         was saved (a redirect); a form shown (200) is rendered, then rolled back."""

@@ -621,3 +621,12 @@ def test_bylines_both_reordered_differently_is_a_conflict_resolved_by_choice(edi
     assert second.post(change_url(story), retry).status_code == 302
     names = [b.name for b in Article.objects.get(pk=story.pk).ordered_bylines]
     assert names == ["Kurdistan 24", "Rebin Fatah"]
+
+
+def test_only_editors_are_offered_and_shown_deleted_articles(editor_client, reporter_client):
+    recover_list = reverse("admin:articles_article_recoverlist")
+    changelist = reverse("admin:articles_article_changelist")
+    assert reporter_client.get(recover_list).status_code == 403
+    assert "Recover deleted articles" not in reporter_client.get(changelist).content.decode()
+    assert editor_client.get(recover_list).status_code == 200
+    assert "Recover deleted articles" in editor_client.get(changelist).content.decode()
