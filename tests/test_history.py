@@ -2,11 +2,17 @@
 versions, the live article and a submitted form, and the three-way merge, on articles as
 the newsroom publishes them."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reversion.models import Version
 
 from articles.history import (
+    FieldChange,
     current_state,
     merge,
     stored_value,
@@ -112,3 +118,23 @@ def test_merge_without_a_base_flags_every_difference():
     theirs = {"headline": "A", "body": "B"}
     yours = {"headline": "A", "body": "C"}
     assert merge(None, theirs, yours, names=["headline", "body"]).conflicts == ["body"]
+
+
+hostile_words = st.sampled_from(
+    ["<script>alert(1)</script>", "<del>", "</ins>", "&amp;", "=HYPERLINK(\"x\")", "@SUM(1)",
+     "\u202eevil\u202c", "\u200f", "\u200c", "هەولێر", "أربيل", "Hewlêr", "\t", "\r", "\x0b",
+     "\x00", "  ", "'", '"', "😀"]
+)  # fmt: skip
+texts = st.lists(st.one_of(hostile_words, st.text(max_size=12)), max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=texts, after=texts)
+def test_a_diff_escapes_everything_and_reads_back_as_both_texts(before, after):
+    html_diff = str(FieldChange("body", "Body", before, after).diff_html)
+    # Only our own tags are markup; everything the texts held is escaped.
+    assert re.sub(r"</?(del|ins)>", "", html_diff).count("<") == 0
+    without_removed = re.sub(r"<del>.*?</del>", "", html_diff, flags=re.S)
+    without_added = re.sub(r"<ins>.*?</ins>", "", html_diff, flags=re.S)
+    assert html.unescape(re.sub(r"</?ins>", "", without_removed)).split() == after.split()
+    assert html.unescape(re.sub(r"</?del>", "", without_added)).split() == before.split()
