@@ -284,10 +284,7 @@ class ArticleQuerySet(models.QuerySet):
     def was_public(self):
         """Articles readers have seen: public now, or withdrawn after publication.
         Their corrections are a public record (see CorrectionFormSet)."""
-        return self.filter(
-            Q(status=Article.Status.WITHDRAWN)
-            | Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-        )
+        return self.published() | self.filter(status=Article.Status.WITHDRAWN)
 
     def with_credits(self):
         """Everything a list shows per row, fetched in a constant number of queries, and
@@ -613,6 +610,12 @@ class Correction(models.Model):
             Article.objects.filter(pk=self.article_id, updated_at__lt=self.noted_at).update(
                 updated_at=self.noted_at
             )
+
+    def clean(self):
+        super().clean()
+        error = publication_date_error(self.noted_at)
+        if error:
+            raise ValidationError({"noted_at": error.replace("publication date", "date")})
 
 
 class ArticleRedirect(models.Model):

@@ -630,3 +630,23 @@ def test_only_editors_are_offered_and_shown_deleted_articles(editor_client, repo
     assert "Recover deleted articles" not in reporter_client.get(changelist).content.decode()
     assert editor_client.get(recover_list).status_code == 200
     assert "Recover deleted articles" in editor_client.get(changelist).content.decode()
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "3000", "9999"])
+def test_a_note_dated_outside_the_archives_years_is_refused_with_a_message(editor_client, year):
+    from tests.factories import make_story
+
+    draft = make_story(status=Article.Status.DRAFT)
+    data = {
+        **article_post_data(draft),
+        "corrections-TOTAL_FORMS": "2",
+        "corrections-1-article": str(draft.pk),
+        "corrections-1-kind": "update",
+        "corrections-1-noted_at_0": f"{year}-12-31",
+        "corrections-1-noted_at_1": "23:30:00",
+        "corrections-1-text": "Far off.",
+    }
+    response = editor_client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "outside the years 1900 to 2999" in response.content.decode()
+    assert draft.corrections.count() == 1
