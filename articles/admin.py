@@ -168,8 +168,20 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.with_tag(tag) if tag else queryset.none()
 
 
+class ArticleBylineFormSet(BaseInlineFormSet):
+    """Each byline row is given the article it belongs to: showing a row ("Jane Reporter
+    on <headline>") must not read the article again, once per byline."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.pk is not None and form.instance.article_id == self.instance.pk:
+            form.instance.article = self.instance
+        return form
+
+
 class ArticleBylineInline(admin.TabularInline):
     model = ArticleByline
+    formset = ArticleBylineFormSet
     extra = 1
     autocomplete_fields = ("byline",)
     fields = ("byline", "position")
