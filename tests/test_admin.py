@@ -46,6 +46,21 @@ def changelist_headlines(response):
     return {a.headline for a in response.context["cl"].result_list}
 
 
+def credits_of(article):
+    """Everything a save of the article form must keep as it was: bylines in order,
+    editors, tags, places, dateline, source and notes."""
+    article = Article.objects.get(pk=article.pk)
+    return (
+        [b.name for b in article.ordered_bylines],
+        sorted(e.name for e in article.editors.all()),
+        sorted(t.name for t in article.tags.all()),
+        sorted(r.slug for r in article.regions.all()),
+        article.dateline_id,
+        article.source,
+        list(article.corrections.values_list("pk", "text")),
+    )
+
+
 def bulk_log_messages(article):
     return list(
         LogEntry.objects.filter(
@@ -126,14 +141,17 @@ def test_reporter_cannot_publish_or_withdraw_their_draft_from_the_change_form(
     assert not Article.objects.filter(status=status).exists()
 
 
-def test_reporter_sends_their_draft_to_review_with_the_form(reporter, reporter_client):
-    draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+@pytest.mark.parametrize("arabic", [False, True])
+def test_reporter_sends_their_draft_to_review_with_the_form(reporter, reporter_client, arabic):
+    draft = make_article(status=Article.Status.DRAFT, created_by=reporter, arabic=arabic)
+    credits = credits_of(draft)
     response = reporter_client.post(
         change_url(draft), article_post_data(draft, status=Article.Status.REVIEW)
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.REVIEW
+    assert credits_of(draft) == credits
 
 
 def test_reporter_sees_a_published_article_read_only(reporter, reporter_client):
@@ -187,8 +205,10 @@ def test_reporter_sends_their_draft_to_review_with_the_action(reporter, reporter
 # Editors: publication
 
 
-def test_editor_publishing_without_a_time_gets_the_current_time(editor_client):
-    draft = make_article(status=Article.Status.DRAFT)
+@pytest.mark.parametrize("arabic", [False, True])
+def test_editor_publishing_without_a_time_gets_the_current_time(editor_client, arabic):
+    draft = make_article(status=Article.Status.DRAFT, arabic=arabic)
+    credits = credits_of(draft)
     before = timezone.now()
     response = editor_client.post(
         change_url(draft), article_post_data(draft, status=Article.Status.PUBLISHED)
@@ -198,6 +218,7 @@ def test_editor_publishing_without_a_time_gets_the_current_time(editor_client):
     assert draft.status == Article.Status.PUBLISHED
     assert before <= draft.published_at <= timezone.now()
     assert draft.is_public
+    assert credits_of(draft) == credits
 
 
 def test_editor_publishing_with_a_future_time_schedules_the_article(editor_client):
@@ -438,21 +459,25 @@ def test_view_on_site_for_an_undated_draft_is_the_staff_preview_not_a_public_pag
 
 
 def test_editor_adds_a_correction_in_the_article_form(editor_client):
-    article = make_article()
-    data = article_post_data(article)
+    article = make_article(published_at=at("2020-03-09 12:00"))
+    earlier = list(article.corrections.values_list("text", flat=True))
+    assert earlier  # noted two hours after publication
+    data = article_post_data(article)  # the notes it has, as the form shows them
+    new = len(earlier)
     data.update(
         {
-            **management_form("corrections", total=1),
-            "corrections-0-kind": "correction",
-            "corrections-0-noted_at_0": "2020-03-10",
-            "corrections-0-noted_at_1": "09:00:00",
-            "corrections-0-text": "An earlier version misspelt Makhmour.",
-            "corrections-0-id": "",
-            "corrections-0-article": str(article.pk),
+            **management_form("corrections", initial=new, total=new + 1),
+            f"corrections-{new}-kind": "correction",
+            f"corrections-{new}-noted_at_0": "2020-03-10",
+            f"corrections-{new}-noted_at_1": "09:00:00",
+            f"corrections-{new}-text": "An earlier version misspelt Makhmour.",
+            f"corrections-{new}-id": "",
+            f"corrections-{new}-article": str(article.pk),
         }
     )
     assert editor_client.post(change_url(article), data).status_code == 302
-    assert Correction.objects.filter(article=article).count() == 1
+    texts = Correction.objects.filter(article=article).values_list("text", flat=True)
+    assert list(texts) == [*earlier, "An earlier version misspelt Makhmour."]
 
 
 # The change list at the archive's size: capped count, dates from the index, tag filter

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from articles.admin_list import CappedCountPaginator
 from articles.models import Article
-from tests.factories import at
-from tests.newsroom_articles import ARABIC_HEADLINE, newsroom_article
+from tests.factories import ARABIC_HEADLINE, at, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,11 @@ def desk():
     withdrawn one, on 10 March 2020 at noon in Baghdad."""
     with time_machine.travel(NOW, tick=False):
         articles = {
-            "live": newsroom_article("Live story", published_at=at("2020-03-09 13:00")),
-            "scheduled": newsroom_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00")),
-            "draft": newsroom_article("Draft story", status=Article.Status.DRAFT),
-            "review": newsroom_article("Story in review", status=Article.Status.REVIEW),
-            "withdrawn": newsroom_article(
+            "live": make_article("Live story", published_at=at("2020-03-09 13:00")),
+            "scheduled": make_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00")),
+            "draft": make_article("Draft story", status=Article.Status.DRAFT),
+            "review": make_article("Story in review", status=Article.Status.REVIEW),
+            "withdrawn": make_article(
                 "Withdrawn story",
                 status=Article.Status.WITHDRAWN,
                 published_at=at("2020-03-01 10:00"),
@@ -111,7 +110,7 @@ OUT_OF_RANGE = [
 
 
 def stored_with_date(moment, **fields):
-    article = newsroom_article("Dated out of range", **fields)
+    article = make_article("Dated out of range", **fields)
     Article.objects.filter(pk=article.pk).update(published_at=moment, updated_at=moment)
     return article
 
@@ -129,7 +128,7 @@ def test_the_list_and_its_date_hierarchy_open_with_an_article_dated_out_of_range
 ):
     if capped:
         monkeypatch.setattr(CappedCountPaginator, "CAP", 1)
-    live = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+    live = make_article("Live story", published_at=at("2020-03-09 13:00"))
     stored_with_date(moment)
     response = editor_client.get(CHANGELIST_URL)
     assert response.status_code == 200
@@ -145,7 +144,7 @@ def test_the_list_and_its_date_hierarchy_open_with_an_article_dated_out_of_range
 
 @pytest.mark.parametrize("year", ["1", "1899", "3000", "9999"])
 def test_a_date_hierarchy_year_an_article_cannot_have_is_a_wrong_parameter(editor_client, year):
-    newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+    make_article("Live story", published_at=at("2020-03-09 13:00"))
     response = editor_client.get(CHANGELIST_URL, {"published_at__year": year})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")

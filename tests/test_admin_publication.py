@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.admin_forms import article_post_data, change_url
-from tests.factories import at
-from tests.newsroom_articles import ARABIC_HEADLINE, newsroom_article
+from tests.factories import ARABIC_HEADLINE, at, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +34,14 @@ def messages_of(response):
 
 def test_the_form_of_a_scheduled_article_says_when_it_will_appear(editor_client):
     with time_machine.travel(NOW, tick=False):
-        article = newsroom_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00"))
+        article = make_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00"))
         html = editor_client.get(change_url(article)).content.decode()
     assert "Scheduled: appears on the site on 12 March 2020 at 09:00" in html
 
 
 def test_the_form_of_a_live_article_announces_no_schedule(editor_client):
     with time_machine.travel(NOW, tick=False):
-        article = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
+        article = make_article("Live story", published_at=at("2020-03-09 13:00"))
         html = editor_client.get(change_url(article)).content.decode()
     assert article.is_public
     assert "Scheduled" not in html
@@ -61,7 +60,7 @@ OUT_OF_RANGE_INPUT = [
 def test_publishing_with_a_date_outside_the_years_is_refused_with_a_message(
     editor_client, day, time
 ):
-    article = newsroom_article("Story in review", status=Article.Status.REVIEW)
+    article = make_article("Story in review", status=Article.Status.REVIEW)
     data = article_post_data(
         article, status=Article.Status.PUBLISHED, published_at_0=day, published_at_1=time
     )
@@ -77,7 +76,7 @@ def test_publishing_with_a_date_outside_the_years_is_refused_with_a_message(
 
 
 def test_the_first_and_last_years_are_accepted(editor_client):
-    article = newsroom_article("Story in review", status=Article.Status.REVIEW)
+    article = make_article("Story in review", status=Article.Status.REVIEW)
     for day, time in [("1900-01-01", "00:00:00"), ("2999-12-31", "23:59:59")]:
         data = article_post_data(
             article, status=Article.Status.PUBLISHED, published_at_0=day, published_at_1=time
@@ -95,7 +94,7 @@ STORED = [
 
 
 def stored_with_date(moment, **fields):
-    article = newsroom_article("Dated out of range", **fields)
+    article = make_article("Dated out of range", **fields)
     Article.objects.filter(pk=article.pk).update(published_at=moment, updated_at=moment)
     return article
 
@@ -145,7 +144,7 @@ def test_saving_an_article_stored_out_of_range_asks_for_a_date_within_the_years(
 @pytest.mark.parametrize("moment", STORED, ids=lambda m: str(m.year))
 def test_bulk_publish_skips_and_names_an_article_dated_out_of_range(editor_client, moment):
     undated = stored_with_date(moment, status=Article.Status.REVIEW)
-    ready = newsroom_article(ARABIC_HEADLINE, status=Article.Status.REVIEW)
+    ready = make_article(ARABIC_HEADLINE, status=Article.Status.REVIEW)
     response = editor_client.post(CHANGELIST_URL, publish_action(undated, ready), follow=True)
     assert response.status_code == 200
     said = messages_of(response)

@@ -15,7 +15,7 @@ def archive():
                  published_at=at("2020-03-09 12:00"))  # fmt: skip
     make_article("B", regions=["erbil-city"], tags=["Oil", "Water"],
                  published_at=at("2020-03-31 23:30"))  # fmt: skip
-    make_article("C", regions=["duhok"], published_at=at("2020-06-01 10:00"))
+    make_article("C", regions=["duhok"], tags=[], published_at=at("2020-06-01 10:00"))
     make_article("D", regions=["duhok"], status=Article.Status.DRAFT, tags=["Oil"])
 
 

@@ -50,10 +50,11 @@ def test_region_feed_includes_places_inside_the_region(client):
 
 
 def test_tag_and_byline_feeds(client):
-    make_article("Tagged", tags=["Oil"], bylines=["Jane Reporter"])
-    make_article("Other")
+    make_article("Tagged", tags=["Oil"], bylines=["Rebin Fatah"])
+    make_article("Other")  # by Jane Reporter and Kurdistan 24, tagged ISIS and Security
     assert rss_titles(client.get("/tags/oil/feed/")) == ["Tagged"]
-    assert atom_titles(client.get("/bylines/jane-reporter/feed/atom/")) == ["Tagged"]
+    assert atom_titles(client.get("/bylines/rebin-fatah/feed/atom/")) == ["Tagged"]
+    assert atom_titles(client.get("/bylines/jane-reporter/feed/atom/")) == ["Other"]
 
 
 def test_feeds_of_unknown_or_unpublished_subjects_are_a_404(client):

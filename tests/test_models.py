@@ -7,8 +7,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article, Byline, Region, Tag
-from tests.factories import at, make_article, make_byline, region
-from tests.newsroom_articles import ARABIC_HEADLINE, newsroom_article
+from tests.factories import ARABIC_HEADLINE, at, make_article, make_byline, region
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +143,9 @@ def test_related_articles_score_only_the_nearest_candidates(monkeypatch):
 
 def test_a_published_article_due_later_is_scheduled_until_it_is_due():
     with time_machine.travel(at("2020-03-10 12:00"), tick=False):
-        scheduled = newsroom_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00"))
-        live = newsroom_article("Live story", published_at=at("2020-03-09 13:00"))
-        draft = newsroom_article(
+        scheduled = make_article(ARABIC_HEADLINE, published_at=at("2020-03-12 09:00"))
+        live = make_article("Live story", published_at=at("2020-03-09 13:00"))
+        draft = make_article(
             "Draft for later", status=Article.Status.DRAFT, published_at=at("2020-03-12 09:00")
         )
         assert list(Article.objects.scheduled()) == [scheduled]
@@ -170,7 +169,7 @@ OUT_OF_RANGE = [
 
 @pytest.mark.parametrize(("local", "day"), OUT_OF_RANGE)
 def test_clean_refuses_a_publication_date_outside_1900_to_2999(local, day):
-    article = newsroom_article(status=Article.Status.REVIEW)
+    article = make_article(status=Article.Status.REVIEW)
     article.published_at = at(local)
     with pytest.raises(ValidationError) as refused:
         article.clean()
@@ -184,7 +183,7 @@ def test_clean_refuses_a_publication_date_outside_1900_to_2999(local, day):
 
 @pytest.mark.parametrize("local", ["1900-01-01 00:00", "2999-12-31 23:59"])
 def test_clean_accepts_the_first_and_last_moments_of_the_years(local):
-    article = newsroom_article(published_at=at(local))
+    article = make_article(published_at=at(local))
     article.clean()
     assert article.publication_date_error is None
     assert article.get_absolute_url().startswith(f"/articles/{local[:4]}/")
@@ -200,8 +199,8 @@ STORED = [
 
 @pytest.mark.parametrize("moment", STORED, ids=lambda m: str(m.year))
 def test_an_article_stored_out_of_range_loads_has_no_address_and_is_not_public(moment):
-    live = newsroom_article("Live story")
-    stored = newsroom_article("Dated out of range")
+    live = make_article("Live story")
+    stored = make_article("Dated out of range")
     Article.objects.filter(pk=stored.pk).update(published_at=moment, updated_at=moment)
 
     article = Article.objects.get(pk=stored.pk)  # loading it computed its address: no 500

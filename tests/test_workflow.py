@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from reversion.models import Version
 
 from articles.models import Article, ArticleByline, ArticleRedirect, Correction
@@ -27,21 +28,35 @@ def test_every_admin_save_keeps_a_revision_with_who_and_when(editor_client, edit
     assert save_in_admin(editor_client, article, headline="Second headline").status_code == 302
     assert save_in_admin(editor_client, article, headline="Third headline").status_code == 302
     versions = Version.objects.get_for_object(article)
-    assert [v.field_dict["headline"] for v in versions] == ["Third headline", "Second headline"]
-    assert {v.revision.user for v in versions} == {editor}
+    assert [v.field_dict["headline"] for v in versions] == [
+        "Third headline", "Second headline", "First headline",
+    ]  # fmt: skip
+    assert [v.revision.user for v in versions] == [editor, editor, None]  # None: the import
+    assert versions.last().revision.get_comment() == "Imported from wire copy"
 
 
-def test_history_page_shows_a_readable_diff_of_a_save(editor_client):
-    article = make_article("Floods in Duhok", body="Rain fell all week.")
-    save_in_admin(editor_client, article)
-    save_in_admin(editor_client, article, body="Rain fell all month.")
+@pytest.mark.parametrize(
+    ("headline", "before", "after", "removed", "added"),
+    [
+        ("Floods in Duhok", "Rain fell all week.", "Rain fell all month.", "week.", "month."),
+        ("لافاو لە دهۆک", "باران هەموو هەفتەکە باری.", "باران هەموو مانگەکە باری.",
+         "هەفتەکە", "مانگەکە"),
+    ],
+    ids=["latin", "arabic-script"],
+)  # fmt: skip
+def test_history_page_shows_a_readable_diff_of_a_save(
+    editor_client, headline, before, after, removed, added
+):
+    article = make_article(headline, body=before)
+    assert save_in_admin(editor_client, article).status_code == 302
+    assert save_in_admin(editor_client, article, body=after).status_code == 302
     latest = Version.objects.get_for_object(article).first()
     history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Changes" in history.content.decode()
     url = reverse("admin:articles_article_history", args=[article.pk]) + f"{latest.pk}/changes/"
     html = editor_client.get(url).content.decode()
-    assert "<del>week.</del>" in html
-    assert "<ins>month.</ins>" in html
+    assert f"<del>{removed}</del>" in html
+    assert f"<ins>{added}</ins>" in html
 
 
 def open_restore_form(client, article, **changes):
@@ -56,47 +71,66 @@ def open_restore_form(client, article, **changes):
     return url, data
 
 
-def test_restoring_an_old_revision_is_itself_a_new_revision(editor_client):
-    article = make_article("Original headline")
-    save_in_admin(editor_client, article)
-    save_in_admin(editor_client, article, headline="Changed headline")
-    url, data = open_restore_form(editor_client, article, headline="Original headline")
+@pytest.mark.parametrize(
+    ("original", "changed"),
+    [("Original headline", "Changed headline"), ("العنوان الأصلي", "العنوان المعدل")],
+    ids=["latin", "arabic-script"],
+)
+def test_restoring_an_old_revision_is_itself_a_new_revision(editor_client, original, changed):
+    article = make_article(original)
+    assert save_in_admin(editor_client, article).status_code == 302
+    assert save_in_admin(editor_client, article, headline=changed).status_code == 302
+    url, data = open_restore_form(editor_client, article, headline=original)
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
-    assert article.headline == "Original headline"
+    assert article.headline == original
     versions = Version.objects.get_for_object(article)
-    assert versions.count() == 3
+    assert versions.count() == 4  # imported, saved twice, restored
     assert "Restored the version saved" in versions.first().revision.get_comment()
 
 
-def test_second_editor_to_save_gets_a_conflict_and_keeps_their_text(editor):
+CONFLICTING_TEXTS = {  # headline, body, the first editor's body, the second editor's
+    "latin": ("Shared story", "Original body.", "First editor's body.", "Second editor's body."),
+    "arabic-script": (
+        "چیرۆکی هاوبەش", "دەقی سەرەتا.", "دەقی سەرنووسەری یەکەم.", "دەقی سەرنووسەری دووەم.",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("script", CONFLICTING_TEXTS)
+def test_second_editor_to_save_gets_a_conflict_and_keeps_their_text(editor, script):
+    headline, body, first_body, second_body = CONFLICTING_TEXTS[script]
     other = make_staff("other-editor", "Editor")
     first, second = Client(), Client()
     first.force_login(editor)
     second.force_login(other)
-    article = make_article("Shared story", body="Original body.")
+    article = make_article(headline, body=body)
+    credits = [b.name for b in article.ordered_bylines], list(article.corrections.all())
     # Both open the form: both forms carry the same version number.
     opened = article_post_data(Article.objects.get(pk=article.pk))
-    first_post = first.post(change_url(article), {**opened, "body": "First editor's body."})
+    first_post = first.post(change_url(article), {**opened, "body": first_body})
     assert first_post.status_code == 302
-    response = second.post(change_url(article), {**opened, "body": "Second editor's body."})
+    response = second.post(change_url(article), {**opened, "body": second_body})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Someone else saved this article after you opened it (editor)" in html
-    assert "<ins>First</ins>" in html or "First" in html  # what changed is shown
-    assert "Second editor&#x27;s body." in html  # their text is still in the form
+    assert escape(first_body) in html  # what the other editor saved is shown
+    assert escape(second_body) in html  # their text is still in the form
     article.refresh_from_db()
-    assert article.body == "First editor's body."  # nothing was overwritten
+    assert article.body == first_body  # nothing was overwritten
     # Having seen the changes, saving again keeps the second editor's version on purpose.
     retry = response.context["adminform"].form.data
     assert second.post(change_url(article), retry).status_code == 302
     article.refresh_from_db()
-    assert article.body == "Second editor's body."
+    assert article.body == second_body
+    assert ([b.name for b in article.ordered_bylines], list(article.corrections.all())) == credits
 
 
 def test_a_bulk_action_meanwhile_also_counts_as_a_conflicting_change(editor_client):
     article = make_article(status=Article.Status.DRAFT)
-    opened = article_post_data(Article.objects.get(pk=article.pk), headline="Mine")
+    opened = article_post_data(
+        Article.objects.get(pk=article.pk), headline="Mine", status=Article.Status.PUBLISHED
+    )
     editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "send_to_review", "_selected_action": [article.pk]},
@@ -104,6 +138,26 @@ def test_a_bulk_action_meanwhile_also_counts_as_a_conflicting_change(editor_clie
     response = editor_client.post(change_url(article), opened)
     assert response.status_code == 200
     assert "Someone else saved this article" in response.content.decode()
+    assert "You both changed: Status." in response.content.decode()
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.status) == (article.headline, Article.Status.REVIEW)
+
+
+def test_a_bulk_action_meanwhile_is_merged_with_a_form_that_left_its_field_alone(editor_client):
+    article = make_article(status=Article.Status.DRAFT)
+    opened = article_post_data(Article.objects.get(pk=article.pk), headline="Mine")
+    editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "send_to_review", "_selected_action": [article.pk]},
+    )
+    response = editor_client.post(change_url(article), opened, follow=True)
+    assert "both sets of changes are kept. Theirs: Status. Yours: Headline." in (
+        response.content.decode()
+    )
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.status) == ("Mine", Article.Status.REVIEW)
+    assert [b.name for b in saved.ordered_bylines] == [b.name for b in article.ordered_bylines]
+    assert saved.corrections.count() == article.corrections.count() == 1
 
 
 def test_lock_version_only_grows():
@@ -149,6 +203,7 @@ def test_published_article_shows_no_preview_banner_to_staff(editor_client):
 
 def test_corrections_show_in_order_at_the_foot_and_update_the_updated_time(client):
     article = make_article(published_at=at("2020-03-09 12:00"))
+    imported = article.corrections.get()  # noted at 14:00, two hours after publication
     Article.objects.filter(pk=article.pk).update(updated_at=at("2020-03-09 12:00"))
     Correction.objects.create(
         article=article,
@@ -164,6 +219,7 @@ def test_corrections_show_in_order_at_the_foot_and_update_the_updated_time(clien
     article.refresh_from_db()
     assert article.updated_at == at("2020-03-10 09:00")
     html = client.get(article.get_absolute_url()).content.decode()
+    assert html.index(imported.text) < html.index("misspelt Makhmour")
     assert html.index("misspelt Makhmour") < html.index("Casualty figures added")
     assert "Corrections and updates" in html
 
@@ -282,15 +338,9 @@ def test_a_save_made_while_a_restore_form_is_open_is_a_conflict(editor_client):
 
 
 def test_restoring_a_version_keeps_the_corrections_text(client, editor_client):
-    article = make_article("Story")
-    Correction.objects.create(article=article, text="A name was misspelt.")
-    save_in_admin(editor_client, article, **{"corrections-TOTAL_FORMS": "1",
-        "corrections-INITIAL_FORMS": "1",
-        "corrections-0-id": str(article.corrections.get().pk),
-        "corrections-0-article": str(article.pk), "corrections-0-kind": "correction",
-        "corrections-0-noted_at_0": "2026-01-01", "corrections-0-noted_at_1": "10:00:00",
-        "corrections-0-text": "A name was misspelt."})  # fmt: skip
-    save_in_admin(editor_client, article, headline="Story, updated")
+    article = make_article("Story", corrections=["A name was misspelt."])
+    assert save_in_admin(editor_client, article).status_code == 302  # the note posted back
+    assert save_in_admin(editor_client, article, headline="Story, updated").status_code == 302
     url, data = open_restore_form(editor_client, article, headline="Story")
     assert editor_client.post(url, data).status_code == 302
     assert Article.objects.get(pk=article.pk).headline == "Story"
