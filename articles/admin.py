@@ -36,6 +36,7 @@ from .history import (
     current_state,
     display,
     field_change,
+    local_time,
     merge,
     restore_version,
     submitted_state,
@@ -189,6 +190,19 @@ class ArticleBylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
+def lf(text):
+    """Text with LF line endings, as the newsroom stores it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
+
+
+class PlainTextField(forms.CharField):
+    """A textarea's text with LF line endings: browsers post CRLF, stored text (imports,
+    earlier saves) has LF, and a line ending is not an edit."""
+
+    def to_python(self, value):
+        return lf(super().to_python(value))
+
+
 class CorrectionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,7 +237,7 @@ class CorrectionFormSet(BaseInlineFormSet):
         data = getattr(form, "cleaned_data", None) or {}
         noted_at = data.get("noted_at")
         return (
-            data.get("text", note.text) != note.text
+            lf(data.get("text", note.text)) != lf(note.text)
             or data.get("kind", note.kind) != note.kind
             or (
                 noted_at is not None
@@ -236,6 +250,7 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     form = CorrectionForm
     formset = CorrectionFormSet
+    formfield_overrides = {models.TextField: {"form_class": PlainTextField}}
     extra = 0
     fields = ("kind", "noted_at", "text")
     verbose_name = "correction or update"
@@ -545,7 +560,10 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (ArticleBylineInline, CorrectionInline)
     readonly_fields = ("created_at", "updated_at", "created_by", "import_key")
-    formfield_overrides = {models.DateTimeField: {"form_class": PublicationTimeField}}
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": PublicationTimeField},
+        models.TextField: {"form_class": PlainTextField},
+    }
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -622,7 +640,7 @@ class ArticleAdmin(VersionAdmin):
             "original": article,
             "version": version,
             "changes": version_changes(version),
-            "title": f"Changes saved {version.revision.date_created:%Y-%m-%d %H:%M}",
+            "title": f"Changes saved {local_time(version.revision.date_created)}",
         }
         return TemplateResponse(request, "admin/articles/article/version_changes.html", context)
 

@@ -15,6 +15,7 @@ the same.
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -98,6 +99,11 @@ def _normalise(name, value):
         return None if value in (None, "") else int(value)
     if name == "published_at":
         return to_second(value)
+    if isinstance(value, str):
+        # Browsers post a textarea's lines ending in CRLF; imports and scripts store LF.
+        # Line endings are not an edit: a form that left the body alone must not count
+        # as changing it (a false conflict, a "Body" change in History).
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     return "" if value is None else value
 
 
@@ -216,19 +222,37 @@ class FieldChange:
 
     @property
     def diff_html(self):
-        """Word-level changes, with removed words in <del> and added words in <ins>."""
-        before, after = self.before.split(" "), self.after.split(" ")
+        """Word-level changes, with removed words in <del> and added words in <ins>.
+
+        Words are compared without the spaces and line breaks between them (a word
+        before a paragraph break is the same word), and shown with them."""
+        before, after = _words(self.before), _words(self.after)
         parts = []
-        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        matcher = difflib.SequenceMatcher(
+            a=[w for w, _ in before], b=[w for w, _ in after], autojunk=False
+        )
         for op, a1, a2, b1, b2 in matcher.get_opcodes():
             if op == "equal":
-                parts.append(escape(" ".join(before[a1:a2])))
+                parts.append(_run(self.after, after, b1, b2))
                 continue
             if a2 > a1:
-                parts.append(f"<del>{escape(' '.join(before[a1:a2]))}</del>")
+                parts.append(_run(self.before, before, a1, a2, "del"))
             if b2 > b1:
-                parts.append(f"<ins>{escape(' '.join(after[b1:b2]))}</ins>")
-        return mark_safe(" ".join(parts))
+                parts.append(_run(self.after, after, b1, b2, "ins"))
+        return mark_safe("".join(parts).strip())
+
+
+def _words(text):
+    """[(word, its start)] of `text`'s whitespace-separated words."""
+    return [(m.group(), m.start()) for m in re.finditer(r"\S+", text)]
+
+
+def _run(text, words, first, last, tag=None):
+    """Words first..last-1 of `text` as written, escaped, after the spaces before them."""
+    start = words[first - 1][1] + len(words[first - 1][0]) if first else words[first][1]
+    end = words[last - 1][1] + len(words[last - 1][0])
+    spaces, run = text[start : words[first][1]] or " ", escape(text[words[first][1] : end])
+    return escape(spaces) + (f"<{tag}>{run}</{tag}>" if tag else run)
 
 
 def field_change(name, before, after):

@@ -14,6 +14,7 @@ from reversion.models import Version
 from articles.history import (
     FieldChange,
     current_state,
+    local_time,
     merge,
     stored_value,
     version_changes,
@@ -138,3 +139,29 @@ def test_a_diff_escapes_everything_and_reads_back_as_both_texts(before, after):
     without_added = re.sub(r"<ins>.*?</ins>", "", html_diff, flags=re.S)
     assert html.unescape(re.sub(r"</?ins>", "", without_removed)).split() == after.split()
     assert html.unescape(re.sub(r"</?del>", "", without_added)).split() == before.split()
+
+
+def test_a_word_before_a_paragraph_break_is_diffed_as_a_word():
+    change = FieldChange("body", "Body", "on Tuesday.\n\nTraffic", "on Tuesday morning.\n\nTraffic")
+    assert str(change.diff_html) == (
+        "on <del>Tuesday.</del> <ins>Tuesday morning.</ins>\n\nTraffic"
+    )
+
+
+def test_a_form_posted_with_crlf_line_endings_changes_no_text_in_history(editor_client):
+    story = make_story()  # imported: paragraphs end in LF
+    data = article_post_data(story, headline="A new headline")
+    data["body"] = data["body"].replace("\n", "\r\n")  # as browsers post a textarea
+    assert editor_client.post(change_url(story), data).status_code == 302
+    latest = Version.objects.get_for_object(story).first()
+    assert [c.label for c in version_changes(latest)] == ["Headline"]
+    assert "Body" not in latest.revision.get_comment()  # "Changed Headline."
+    assert Article.objects.get(pk=story.pk).body == story.body  # stored with LF
+
+
+def test_changes_page_title_is_in_the_newsrooms_zone(editor_client):
+    story = make_story()
+    version = Version.objects.get_for_object(story).get()
+    response = editor_client.get(changes_url(story, version))
+    saved = version.revision.date_created
+    assert response.context["title"] == f"Changes saved {local_time(saved)}"

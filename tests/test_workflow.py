@@ -700,3 +700,37 @@ def test_a_note_dated_outside_the_archives_years_is_refused_with_a_message(edito
     assert response.status_code == 200
     assert "outside the years 1900 to 2999" in response.content.decode()
     assert draft.corrections.count() == 1
+
+
+def test_a_form_posted_with_crlf_line_endings_has_not_changed_the_body(editor):
+    """Browsers post a textarea's lines ending in CRLF; the story was stored with LF.
+    The second editor left the body alone: the first editor's body is kept, no conflict."""
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    story = make_story()
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    theirs = {**opened, "body": story.body.replace("Tuesday.", "Tuesday morning.")}
+    assert first.post(change_url(story), theirs).status_code == 302
+    response = second.post(
+        change_url(story),
+        {**opened, "body": opened["body"].replace("\n", "\r\n"), "headline": "Bridges reopen"},
+    )
+    assert response.status_code == 302, response.context["conflict"]
+    saved = Article.objects.get(pk=story.pk)
+    assert (saved.headline, saved.body) == ("Bridges reopen", theirs["body"])
+
+
+def test_a_public_note_of_two_paragraphs_posted_back_with_crlf_is_not_a_rewrite(editor_client):
+    """A note stored with LF (imported, or saved before) comes back from the browser's
+    textarea with CRLF: the same note, so the published story can still be saved."""
+    from tests.factories import make_story
+
+    story = make_story()
+    story.corrections.update(text="The bridge is the Khabat bridge.\n\nIt crosses the Zab.")
+    data = article_post_data(Article.objects.get(pk=story.pk), headline="Bridges reopen")
+    data["corrections-0-text"] = data["corrections-0-text"].replace("\n", "\r\n")
+    response = editor_client.post(change_url(story), data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
+    assert Article.objects.get(pk=story.pk).headline == "Bridges reopen"
+    assert story.corrections.get().text == "The bridge is the Khabat bridge.\n\nIt crosses the Zab."
