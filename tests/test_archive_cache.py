@@ -223,8 +223,10 @@ def test_tagging_an_article_of_a_past_month_moves_the_history_version():
 @on_postgresql
 def test_a_story_published_now_leaves_the_history_version_alone():
     floods = make_tag("Floods")
+    # Any write to the tags or bylines moves both versions: the story's names exist already.
+    make_article("An earlier story", tags=[floods], published_at=timezone.now())
     before = history_version()
-    make_article(published_at=timezone.now(), tags=[floods], regions=["duhok"])
+    make_article("A story now", tags=[floods], regions=["duhok"], published_at=timezone.now())
     assert history_version() == before
 
 
