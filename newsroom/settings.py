@@ -200,7 +200,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0"))
+
+
+def axes_client_address(proxy_count):
+    """How django-axes (through django-ipware) finds a login's client address behind
+    `proxy_count` reverse proxies (an int >= 0): (header order, ipware's proxy count).
+
+    With 0, REMOTE_ADDR alone: X-Forwarded-For is ignored, so a client cannot choose its
+    address. With N, the N-th address of X-Forwarded-For from the right: each proxy
+    appends the address it was connected from, so the last N entries are written by our
+    proxies and whatever a client sent itself stays to their left. ipware counts the
+    proxies whose addresses are in the header (N - 1: the nearest one is REMOTE_ADDR).
+    A header with fewer than N addresses, from a request that came round the proxies, is
+    not believed: REMOTE_ADDR (with N = 1) or no address (N > 1) is used instead. Raises
+    ImproperlyConfigured for a negative count."""
+    if proxy_count < 0:
+        raise ImproperlyConfigured(f"AXES_PROXY_COUNT must be 0 or more, not {proxy_count}.")
+    if proxy_count == 0:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), proxy_count - 1
+
+
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = axes_client_address(
+    int(env("AXES_PROXY_COUNT", "0"))
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"  # the header's order: client first, proxies after
+# django-ipware's strict mode refuses a header holding more than client and proxies, and
+# with it a client could push its login onto the proxy's address; take the N-th instead.
+IPWARE_STRICT = False
 
 # Content-Security-Policy (django-csp): nothing from other origins, no inline script.
 CONTENT_SECURITY_POLICY = {
