@@ -189,7 +189,7 @@ class Tag(models.Model):
 
 # A list of twenty articles read some 600 kB of bodies, rendered bodies and search
 # vectors at a million articles, to show none of them.
-LIST_LEAVES_OUT = ("body", "body_html", "search_vector")
+LIST_LEAVES_OUT = ("body", "body_html", "search_vector", "search_vector_simple")
 
 # The years an article may be dated, in the newsroom's time: those its public URLs and
 # date archives take (articles/urls.py). Beyond them lie the ends of Python's dates, where
@@ -306,7 +306,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.with_credits()
             .defer(None)
-            .defer("search_vector")
+            .defer("search_vector", "search_vector_simple")
             .prefetch_related("editors", "corrections")
         )
 
@@ -388,8 +388,10 @@ class Article(models.Model):
     # Optimistic locking: every save increments it, and an editor's save is refused when
     # the article changed since their form was loaded (see ArticleAdminForm).
     lock_version = models.PositiveIntegerField(default=0)
-    # Filled by a database trigger on PostgreSQL (migration 0003); unused on SQLite.
+    # Filled by a database trigger on PostgreSQL (migrations 0003, 0011); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same text with every word kept (stop words too), for the words english drops.
+    search_vector_simple = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -633,7 +635,11 @@ class ArticleRedirect(models.Model):
 # Every admin save and import of an article keeps a revision: the article, its bylines and
 # its notes. The rendered HTML is kept too: a restore writes rows back without save(), so
 # it must not leave them empty. The search vector is the database trigger's to fill.
-reversion.register(Article, follow=("article_bylines", "corrections"), exclude=("search_vector",))
+reversion.register(
+    Article,
+    follow=("article_bylines", "corrections"),
+    exclude=("search_vector", "search_vector_simple"),
+)
 reversion.register(ArticleByline)
 reversion.register(Correction)
 

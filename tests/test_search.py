@@ -134,3 +134,96 @@ def test_postgresql_capped_search_says_older_matches_need_a_date_range(client, m
     narrowed = client.get("/articles/?q=dam&to=2021-01-01").content.decode()
     assert "2 most recent matches" in capped
     assert "most recent matches" not in narrowed
+
+
+# Stop words: the english configuration drops "who", "is", "the" ... from queries, so a
+# query made of them (or a phrase holding them) must still find what holds them.
+def stop_word_articles():
+    make_article(
+        "WHO warns of cholera in Basra",
+        summary="The WHO says the outbreak is spreading.",
+        body="Cases rose in the south.",
+        published_at=at("2024-05-02 10:00"),
+    )
+    make_article(
+        "Governor warns of floods",
+        summary="Heavy rain fell on Zakho.",
+        body="Roads closed near Duhok.",
+        published_at=at("2024-05-01 10:00"),
+    )
+    make_article(
+        "وەزارەتی تەندروستی لە هەولێر",
+        summary="هەواڵی نوێ لە هەولێر.",
+        body="قالت الوزارة في بغداد إن الوضع مستقر.",
+        published_at=at("2024-04-30 10:00"),
+    )
+
+
+WHO = "WHO warns of cholera in Basra"
+FLOODS = "Governor warns of floods"
+SORANI = "وەزارەتی تەندروستی لە هەولێر"
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("WHO", [WHO]),
+        ("who", [WHO]),
+        ("IS", [WHO]),
+        ("the", [WHO]),
+        ("the WHO", [WHO]),
+        ('"the WHO"', [WHO]),
+        ('"WHO warns"', [WHO]),
+        ('"warns of floods"', [FLOODS]),
+        ("WHO cholera", [WHO]),
+        ('cholera "in Basra"', [WHO]),
+        ("warns -the", [FLOODS]),
+        ('warns -"the WHO"', [FLOODS]),
+        ("-the -لە", [FLOODS]),
+        ("لە", [SORANI]),
+        ("في بغداد", [SORANI]),
+        ('"لە هەولێر" -the', [SORANI]),
+    ],
+)
+def test_search_of_stop_words_finds_the_articles_holding_them(query, expected):
+    stop_word_articles()
+    assert sorted(found(query)) == sorted(expected)
+
+
+def test_archive_search_of_a_stop_word_finds_the_article(client):
+    stop_word_articles()
+    page = client.get("/articles/", {"q": "WHO"}).content.decode()
+    assert "1 article matches" in page
+    assert WHO in page
+    assert FLOODS not in page
+
+
+def test_admin_search_of_a_stop_word_finds_the_article(editor_client):
+    stop_word_articles()
+    response = editor_client.get("/admin/articles/article/", {"q": "the WHO"})
+    assert [a.headline for a in response.context["cl"].result_list] == [WHO]
+
+
+@on_postgresql
+def test_postgresql_stop_word_search_ranks_headline_matches_first():
+    make_article("Report says nothing new", body="Asked who would pay, nobody said.")
+    make_article("Who pays for the dam", body="Nobody knows yet.")
+    assert found("who") == ["Who pays for the dam", "Report says nothing new"]
+
+
+@on_postgresql
+def test_postgresql_simple_search_vector_is_kept_by_the_trigger_and_indexed():
+    article = make_article("WHO in Duhok", summary="Rain.", body="It is here.", bare=True)
+    article.refresh_from_db()
+    assert "'who'" in str(article.search_vector_simple)
+    assert "'is'" in str(article.search_vector_simple)
+    Article.objects.filter(pk=article.pk).update(headline="The WHO in Halabja")
+    article.refresh_from_db()
+    assert "'the'" in str(article.search_vector_simple)
+    assert "duhok" not in str(article.search_vector_simple)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_simple_gin'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_vector_simple)" in definition
