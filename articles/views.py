@@ -18,7 +18,7 @@ from django.views.generic.dates import (
 from .archive_cache import archive_cache_key, cached_for_archive, count_with_history
 from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
-from .filters import ArticleFilter
+from .filters import ArticleFilter, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
 from .search import is_capped
 from .sitemaps import news_sitemap_articles
@@ -80,6 +80,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     """The archive: every published article, narrowed by the query string."""
 
     template_name = "articles/article_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # A tag, byline or place given by name ("ISIS", "Hewler") lives at its slug's URL.
+        location = canonical_location(request)
+        if location:
+            return redirect(location)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.filterset = ArticleFilter(

@@ -3,8 +3,10 @@
 import datetime
 import io
 import json
+import os
 import re
 import shutil
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -647,6 +649,16 @@ def run_handle(*paths, verbosity=1):
     return out.getvalue(), err.getvalue()
 
 
+def run_incomplete(*args, verbosity=1):
+    """Run the command where some file fails: its output, and the error it ends with (the
+    exit status 1 of `manage.py import_seeds`)."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="Import incomplete: ") as incomplete:
+        call_command("import_seeds", *args, verbosity=verbosity, stdout=out, stderr=err)
+    assert incomplete.value.returncode == 1
+    return out.getvalue(), err.getvalue()
+
+
 @pytest.mark.django_db
 def test_command_without_arguments_imports_the_seeds_folder():
     out, err = run_command()
@@ -675,7 +687,7 @@ def test_command_handle_reports_the_summary_for_given_paths(tmp_path):
 def test_command_handle_writes_failures_to_stderr_with_the_file_name(tmp_path):
     copy_seed(tmp_path)
     (tmp_path / "broken.txt").write_bytes(b"")
-    out, err = run_handle(str(tmp_path))
+    out, err = run_incomplete(str(tmp_path))
     assert out.strip() == "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed."
     assert err.strip() == f"{tmp_path / 'broken.txt'}: failed: empty document"
 
@@ -708,7 +720,7 @@ def test_command_imports_the_folder_it_is_given(tmp_path):
 def test_command_writes_failures_to_stderr_with_the_file_name(tmp_path):
     copy_seed(tmp_path)
     (tmp_path / "broken.txt").write_bytes(b"")
-    out, err = run_command(str(tmp_path))
+    out, err = run_incomplete(str(tmp_path))
     assert out.strip() == "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed."
     assert f"{tmp_path / 'broken.txt'}: failed: empty document" in err
 
@@ -931,8 +943,324 @@ def test_a_sidecar_published_at_outside_1900_to_2999_fails_with_its_reason(tmp_p
         wire(headline="مقتل جنديين أمريكيين في عملية أمنية شمال العراق"),
         metadata={"published_at": published_at, "tags": ["ISIS"], "bylines": ["Jane Reporter"]},
     )
-    out, err = run_command(str(tmp_path))
+    out, err = run_incomplete(str(tmp_path))
     assert "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed." in out
     assert f"far_off.txt: failed: published_at {published_at!r}: The publication date " in err
     assert "is outside the years 1900 to 2999" in err
     assert list(Article.objects.values_list("import_key", flat=True)) == [good.stem]
+
+
+# --- one odd file, by its name, sidecar or body, fails alone and shows escaped ------------
+
+# A name with a line break could print a line of its own that looks like the summary.
+FORGED = "\nImport finished: 999 imported, 0 updated, 0 unchanged, 0 failed."
+
+
+def write_named(folder, name, data=None, sidecar=None):
+    """Write `data` (default: a valid story) to `name` (str, or bytes for a name that is
+    not UTF-8) in `folder`, with a sidecar's raw bytes when given; returns the path."""
+    raw = os.fsencode(name)
+    path = Path(os.fsdecode(os.path.join(os.fsencode(folder), raw + b".txt")))
+    path.write_bytes(data if data is not None else wire(headline=f"Story {raw!r}").encode())
+    if sidecar is not None:
+        path.with_suffix(".json").write_bytes(sidecar)
+    return path
+
+
+def assert_report_lines_are_ours(out, err, folder):
+    """Every line printed is the summary or starts with an escaped name under `folder`."""
+    for line in (out + err).splitlines():
+        assert line.startswith((str(folder), "Import finished: ")), line
+        assert "\x1b" not in line and "\u202e" not in line and "\r" not in line
+    assert [line for line in out.splitlines() if line.startswith("Import finished")] == [
+        out.strip().splitlines()[-1]
+    ]
+
+
+BAD_NAMES = {
+    "not-utf8": (b"caf\xe9-\xff", "caf\\xe9-\\xff.txt", "is not UTF-8 text"),
+    "newline-forging-a-summary": ("story" + FORGED, "story\\nImport finished: 999", "\\n"),
+    "terminal-escape": ("\x1b[2K\x1b[1Gstory", "\\x1b[2K\\x1b[1Gstory.txt", "\\x1b"),
+    "carriage-return": ("story\rdone", "story\\rdone.txt", "\\r"),
+    "rtl-override": ("invoice\u202etxt.exe", "invoice\\u202etxt.exe.txt", "\\u202e"),
+    "isolate-in-arabic": ("هەولێر\u2067تقرير", "هەولێر\\u2067تقرير.txt", "\\u2067"),
+    "line-separator": ("one\u2028two", "one\\u2028two.txt", "\\u2028"),
+    "too-long": ("x" * 240, "x" * 240 + ".txt", "240 characters; a key is at most 200"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, shown, reason", BAD_NAMES.values(), ids=BAD_NAMES.keys())
+def test_a_bad_file_name_fails_that_file_alone_shown_escaped(tmp_path, name, shown, reason):
+    good = write_named(tmp_path, "هەواڵی\u200cکوردستان")  # Sorani, with a zero-width non-joiner
+    write_named(tmp_path, name)
+
+    out, err = run_incomplete(str(tmp_path), verbosity=2)
+
+    assert "Import finished: 1 imported, 0 updated, 0 unchanged, 1 failed." in out
+    assert f"{good}: imported" in out  # names in every script are shown as they are
+    [failure] = err.splitlines()
+    assert failure.startswith(f"{tmp_path}/{shown}")
+    assert ": failed: the file's name (its key, " in failure
+    assert reason in failure
+    assert_report_lines_are_ours(out, err, tmp_path)
+    assert list(Article.objects.values_list("import_key", flat=True)) == [good.stem]
+
+
+@pytest.mark.django_db
+def test_a_file_name_that_is_not_utf8_imports_under_its_sidecar_key(tmp_path):
+    write_named(tmp_path, b"wire-\xff", sidecar=b'{"key": "wire-ff", "published_at": "2020-03-09"}')
+    summary, _ = run_import(tmp_path)
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 0 failed"
+    assert Article.objects.get().import_key == "wire-ff"
+
+
+@pytest.mark.django_db
+def test_a_file_name_too_long_for_a_key_is_not_cut_into_another_files_key(tmp_path):
+    # Cut to 200 characters, two names sharing them would be one story, the second
+    # overwriting the first.
+    folder = tmp_path / ("d" * 150)
+    folder.mkdir()
+    write_named(folder, "e" * 50 + "-first")
+    write_named(folder, "e" * 50 + "-second")
+    summary, _ = run_import(tmp_path)
+    assert str(summary) == "0 imported, 0 updated, 0 unchanged, 2 failed"
+    assert not Article.objects.exists()
+
+
+BAD_SIDECARS = {
+    "nested-100000-deep": (b"[" * 100_000 + b"]" * 100_000, "larger than 64 KiB"),
+    "nested-30000-deep": (b"[" * 30_000 + b"]" * 30_000, "nests too deep"),
+    "object-nested-deep": (b'{"a":' * 6_000 + b"1" + b"}" * 6_000, "nests too deep"),
+    "integer-of-5000-digits": (b'{"published_at": ' + b"9" * 5000 + b"}", "not valid JSON"),
+    "huge-float": (b'{"published_at": 1e999}', "published_at inf"),
+    "nan": (b'{"published_at": NaN}', "published_at nan"),
+    "key-of-wrong-type": (b'{"key": {"a": 1}}', "metadata 'key' must be a string"),
+    "key-with-newline": (b'{"key": "a\\nImport finished: 9 imported"}', "holds the character"),
+    "key-with-nul": (b'{"key": "a\\u0000b"}', "holds the character \\x00"),
+    "tags-not-a-list": (b'{"tags": "ISIS"}', "must be a list of names"),
+    "bylines-of-numbers": (b'{"bylines": [1, 2]}', "must be a list of names"),
+    "published-at-a-list": (b'{"published_at": ["2020-03-09"]}', "is not an ISO 8601"),
+    "duplicate-names": (
+        b'{"published_at": "2020-03-09", "published_at": "2031-01-01"}',
+        "names 'published_at' more than once",
+    ),
+    "invalid-utf8": (b'{"tags": ["\xff\xfe"]}', "not valid JSON"),
+    "lone-surrogate": (b'{"tags": ["\\udcff"]}', "lone surrogate"),
+    "larger-than-64-kib": (b'{"tags": ["' + b"x" * 70_000 + b'"]}', "larger than 64 KiB"),
+    "not-an-object": (b'"published_at"', "must be a JSON object"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sidecar, reason", BAD_SIDECARS.values(), ids=BAD_SIDECARS.keys())
+def test_a_bad_sidecar_fails_that_file_alone_with_its_reason(tmp_path, sidecar, reason):
+    good = write_named(tmp_path, "a_good", sidecar=b'{"published_at": "2020-03-09"}')
+    write_named(tmp_path, "b_odd", sidecar=sidecar)
+    write_named(tmp_path, "c_good")
+
+    out, err = run_incomplete(str(tmp_path))
+
+    assert "Import finished: 2 imported, 0 updated, 0 unchanged, 1 failed." in out
+    [failure] = err.splitlines()
+    assert failure.startswith(f"{tmp_path / 'b_odd.txt'}: failed: ")
+    assert reason in failure
+    assert_report_lines_are_ours(out, err, tmp_path)
+    assert set(Article.objects.values_list("import_key", flat=True)) == {good.stem, "c_good"}
+
+
+@pytest.mark.django_db
+def test_a_sidecar_with_a_byte_order_mark_is_read(tmp_path):
+    sidecar = '\ufeff{"published_at": "2020-03-09", "tags": ["ئاسایش"]}'.encode()
+    write_named(tmp_path, "bom", sidecar=sidecar)
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 1
+    assert list(Article.objects.get().tags.values_list("name", flat=True)) == ["ئاسایش"]
+
+
+@pytest.mark.django_db
+def test_a_sidecar_that_is_a_folder_or_a_link_to_nothing_fails_its_file(tmp_path):
+    (write_named(tmp_path, "folder").with_suffix(".json")).mkdir()
+    dangling = write_named(tmp_path, "dangling").with_suffix(".json")
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    write_named(tmp_path, "good")
+    summary, _ = run_import(tmp_path)
+    reasons = {f.path.name: f.reason for f in summary.failures}
+    assert reasons == {
+        "folder.txt": "metadata folder.json cannot be read: a folder, not a file",
+        "dangling.txt": "metadata dangling.json is a link to nothing",
+    }
+    assert summary.count("imported") == 1
+
+
+def make_odd_bodies(folder):
+    """Files that are not wire stories, each for its own reason; their expected reasons."""
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "nuls.txt").write_bytes(wire().encode().replace(b" ", b"\x00"))
+    (folder / "huge.txt").write_bytes(b"x" * (importers.MAX_FILE_BYTES + 1))
+    (folder / "loop.txt").symlink_to(folder / "loop2.txt")
+    (folder / "loop2.txt").symlink_to(folder / "loop.txt")
+    (folder / "dangling.txt").symlink_to(folder / "gone.txt")
+    (folder / "device.txt").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "folder.txt").mkdir()
+    write_named(folder / "folder.txt", "inside")  # a folder named *.txt is still walked
+    return {
+        "binary.txt": "binary file",
+        "nuls.txt": "binary file",
+        "huge.txt": "larger than 2048 KiB",
+        "loop.txt": "cannot read: Too many levels of symbolic links",
+        "loop2.txt": "cannot read: Too many levels of symbolic links",
+        "dangling.txt": "cannot read: No such file or directory",
+        "device.txt": "not a regular file",
+        "pipe.txt": "not a regular file",
+        "folder.txt": "a folder, not a file",
+    }
+
+
+@pytest.mark.django_db
+def test_odd_bodies_links_pipes_and_folders_named_txt_each_fail_alone(tmp_path):
+    expected = make_odd_bodies(tmp_path)
+    write_named(tmp_path, "good")
+
+    out, err = run_incomplete(str(tmp_path))
+
+    assert f"Import finished: 2 imported, 0 updated, 0 unchanged, {len(expected)} failed." in out
+    reasons = dict(line.split(": failed: ", 1) for line in err.splitlines())
+    assert set(reasons) == {str(tmp_path / name) for name in expected}
+    for name, reason in expected.items():
+        assert reason in reasons[str(tmp_path / name)], name
+    assert set(Article.objects.values_list("import_key", flat=True)) == {
+        "good",
+        "folder.txt/inside",
+    }
+
+
+@pytest.mark.django_db
+def test_a_file_gone_or_unreadable_after_listing_fails_alone(tmp_path, monkeypatch):
+    for name in ("a_gone", "b_unreadable", "c_good"):
+        write_named(tmp_path, name)
+    listing = list(iter_wire_files([tmp_path]))
+    (tmp_path / "a_gone.txt").unlink()
+    real_open = os.open
+
+    def unreadable(path, *args, **kwargs):  # as chmod 000 is to anyone but root
+        if os.fspath(path).endswith("b_unreadable.txt"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(importers.os, "open", unreadable)
+    summary = import_paths(listing)
+    monkeypatch.undo()
+
+    assert {f.path.name: f.reason for f in summary.failures} == {
+        "a_gone.txt": "cannot read: No such file or directory",
+        "b_unreadable.txt": "cannot read: Permission denied",
+    }
+    assert summary.count("imported") == 1
+
+
+@pytest.mark.django_db
+def test_whatever_one_file_meets_fails_that_file_and_the_run_goes_on(tmp_path, monkeypatch):
+    write_named(tmp_path, "a_good")
+    write_named(tmp_path, "b_cursed", data=wire(headline="Cursed\nline").encode())
+    write_named(tmp_path, "c_good")
+    real_parse = importers.parse_wire_copy
+
+    def parse(text):
+        if "Cursed" in text:
+            raise RecursionError("maximum recursion depth exceeded\nImport finished: forged")
+        return real_parse(text)
+
+    monkeypatch.setattr(importers, "parse_wire_copy", parse)
+    out, err = run_incomplete(str(tmp_path))
+    assert "Import finished: 2 imported, 0 updated, 0 unchanged, 1 failed." in out
+    assert err.strip() == (
+        f"{tmp_path / 'b_cursed.txt'}: failed: could not be imported: RecursionError: "
+        "maximum recursion depth exceeded\\nImport finished: forged"
+    )
+
+
+@pytest.mark.django_db
+def test_a_rerun_imports_the_rest_and_ends_complete_once_the_bad_files_are_gone(tmp_path):
+    write_named(tmp_path, b"bad-\xff")
+    write_named(tmp_path, "good", sidecar=b"[" * 100_000)
+    write_named(tmp_path, "also-good")
+    run_incomplete(str(tmp_path))
+    assert list(Article.objects.values_list("import_key", flat=True)) == ["also-good"]
+
+    os.unlink(os.path.join(os.fsencode(tmp_path), b"bad-\xff.txt"))
+    (tmp_path / "good.json").write_text('{"published_at": "2020-03-09"}', encoding="utf-8")
+    out, err = run_command(str(tmp_path))
+    assert out.strip() == "Import finished: 1 imported, 0 updated, 1 unchanged, 0 failed."
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("plain.txt", "plain.txt"),
+        ("هەولێر/گوندی\u200cنوێ.txt", "هەولێر/گوندی\u200cنوێ.txt"),
+        (os.fsdecode(b"caf\xe9.txt"), "caf\\xe9.txt"),
+        (b"caf\xe9.txt", "caf\\xe9.txt"),
+        (Path("a\nb.txt"), "a\\nb.txt"),
+        ("back\\slash\\n.txt", "back\\\\slash\\\\n.txt"),
+        ("\x1b]0;title\x07.txt", "\\x1b]0;title\\x07.txt"),
+        ("\u202egnp.exe", "\\u202egnp.exe"),
+        ("\u200f\u00a0\ud800", "\\u200f\\xa0\\ud800"),
+        ("\U000e0041", "\\U000e0041"),
+    ],
+)
+def test_printable_name_shows_every_name_on_one_line_as_it_is(name, shown):
+    assert importers.printable_name(name) == shown
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_workers_each_bad_file_fails_alone_and_no_share_is_lost(tmp_path, capfd):
+    write_numbered_docs(tmp_path, 6)
+    bad = {
+        b"batch0/caf\xe9": "batch0/caf\\xe9.txt",
+        ("batch1/story" + FORGED).encode(): "batch1/story\\nImport finished: 999",
+        b"batch1/\x1b[2Kgone": "batch1/\\x1b[2Kgone.txt",
+    }
+    for raw in bad:
+        write_named(tmp_path, raw)
+    write_named(tmp_path / "batch0", "deep", sidecar=b"[" * 30_000 + b"]" * 30_000)
+    write_named(tmp_path / "batch1", "binary", data=b"\x00\xff" * 100)
+
+    with pytest.raises(CommandError, match="Import incomplete: 5 files failed") as incomplete:
+        call_command("import_seeds", str(tmp_path), "--workers", "2")
+    assert incomplete.value.returncode == 1
+    out, err = capfd.readouterr()
+
+    assert "Import finished: 6 imported, 0 updated, 0 unchanged, 5 failed." in out
+    assert_report_lines_are_ours(out, err, tmp_path)
+    failures = [line for line in err.splitlines() if ": failed: " in line]
+    assert len(failures) == 5
+    for shown in [*bad.values(), "batch0/deep.txt", "batch1/binary.txt"]:
+        assert any(line.startswith(f"{tmp_path}/{shown}") for line in failures), shown
+    assert Article.objects.count() == 6
+
+    with pytest.raises(CommandError, match="Import incomplete: 5 files failed"):
+        call_command("import_seeds", str(tmp_path), "--workers", "2")
+    out, _ = capfd.readouterr()
+    assert "Import finished: 0 imported, 0 updated, 6 unchanged, 5 failed." in out
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_workers_share_one_listing_so_a_file_gone_meanwhile_fails_alone(tmp_path, monkeypatch):
+    write_numbered_docs(tmp_path, 6)
+    real_import_paths = importers.import_paths
+
+    def first_share_sees_a_file_go(paths, on_result=None, shard=None):
+        if shard == (0, 2):  # the listing the parent made still has it
+            (tmp_path / "batch0" / "story0.txt").unlink()
+        return real_import_paths(paths, on_result, shard)
+
+    monkeypatch.setattr(importers, "import_paths", first_share_sees_a_file_go)
+    summary = importers.import_paths_side_by_side([tmp_path], 2)
+    assert str(summary) == "5 imported, 0 updated, 0 unchanged, 1 failed"
+    assert summary.failures[0].path == tmp_path / "batch0" / "story0.txt"
+    assert summary.failures[0].reason == "cannot read: No such file or directory"

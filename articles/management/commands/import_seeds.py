@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.importers import ImportIncomplete, import_paths_side_by_side
+from articles.importers import ImportIncomplete, import_paths_side_by_side, printable_name
 
 
 class Command(BaseCommand):
@@ -29,12 +29,13 @@ class Command(BaseCommand):
             raise CommandError("--workers needs PostgreSQL: SQLite takes one writer at a time.")
 
         def report(result):
+            name = printable_name(result.path)  # one line, whatever the name holds
             if result.outcome == "failed":
-                self.stderr.write(f"{result.path}: failed: {result.reason}")
+                self.stderr.write(f"{name}: failed: {result.reason}")
             elif verbose:
-                self.stdout.write(f"{result.path}: {result.outcome}")
+                self.stdout.write(f"{name}: {result.outcome}")
             for warning in result.warnings:
-                self.stderr.write(f"{result.path}: warning: {warning}")
+                self.stderr.write(f"{name}: warning: {warning}")
 
         try:
             summary = import_paths_side_by_side(paths, workers, on_result=report)
@@ -44,3 +45,11 @@ class Command(BaseCommand):
                 "Run it again to finish: what is stored unchanged is skipped."
             ) from incomplete
         self.stdout.write(f"Import finished: {summary}.")
+        failed = summary.count("failed")
+        if failed:
+            raise CommandError(
+                f"Import incomplete: {failed} file{'s' if failed > 1 else ''} failed, each "
+                "reported above with its reason; the others are stored. Fix them and run it "
+                "again: what is stored unchanged is skipped.",
+                returncode=1,
+            )
