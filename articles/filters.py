@@ -5,11 +5,13 @@ import datetime
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import QueryDict
 from django.utils import timezone
 
 from .archive_cache import bylines_in_use, gazetteer, tags_in_use
 from .models import Article, Byline, Region, Tag
 from .search import search_articles
+from .slugs import name_key
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2999, 12, 31)
@@ -25,9 +27,37 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def names_of(obj):
+    """The names a filter box accepts for `obj`: a region's name and its alternative
+    spellings, a tag's or byline's name."""
+    return getattr(obj, "all_names", None) or [obj.name]
+
+
+def matching(objects, value):
+    """The objects that `value` names: a list. The one whose slug is `value`, if any;
+    else those with a name (names_of) that is `value` ignoring case, spacing and Unicode
+    compatibility forms (articles.slugs.name_key: "ISIS", "isis", "Hewler", an Arabic
+    or Kurdish spelling), or whose slug is `value` in another case ("Kurdistan-Region")."""
+    for obj in objects:
+        if obj.slug == value:
+            return [obj]
+    key = name_key(value)
+    return [
+        obj
+        for obj in objects
+        if obj.slug == key or any(name_key(name) == key for name in names_of(obj))
+    ]
+
+
 class CachedSlugChoiceField(forms.ModelChoiceField):
-    """Chooses an object by slug among a list read once per archive version (see
-    archive_cache), not with a query on every page."""
+    """Chooses an object by slug or by name (see `matching`) among a list read once per
+    archive version (see archive_cache), not with a query on every page. A name that
+    several objects share is an "ambiguous" error whose params hold them ("choices"),
+    for the form to offer."""
+
+    default_error_messages = {
+        "ambiguous": "“%(value)s” names several: choose one.",
+    }
 
     @staticmethod
     def cached_objects():
@@ -36,13 +66,14 @@ class CachedSlugChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        for obj in self.cached_objects():
-            if obj.slug == value:
-                return obj
+        found = matching(self.cached_objects(), str(value))
+        if len(found) == 1:
+            return found[0]
+        code = "ambiguous" if found else "invalid_choice"
         raise forms.ValidationError(
-            self.error_messages["invalid_choice"],
-            code="invalid_choice",
-            params={"value": str(value).replace("\x00", "")},
+            self.error_messages[code],
+            code=code,
+            params={"value": str(value).replace("\x00", ""), "choices": found},
         )
 
 
@@ -118,7 +149,10 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_region",
         empty_label="Anywhere",
-        error_messages={"invalid_choice": "There is no region “%(value)s” in the gazetteer."},
+        error_messages={
+            "invalid_choice": "There is no region “%(value)s” in the gazetteer.",
+            "ambiguous": "“%(value)s” names several places: choose one.",
+        },
     )
     tag = TagFilter(
         label="Tag",
@@ -126,7 +160,10 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_tag",
         widget=forms.TextInput,
-        error_messages={"invalid_choice": "There is no tag “%(value)s”."},
+        error_messages={
+            "invalid_choice": "There is no tag “%(value)s”.",
+            "ambiguous": "“%(value)s” names several tags: choose one.",
+        },
     )
     byline = BylineFilter(
         label="Byline",
@@ -134,7 +171,10 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_byline",
         widget=forms.TextInput,
-        error_messages={"invalid_choice": "There is no byline “%(value)s”."},
+        error_messages={
+            "invalid_choice": "There is no byline “%(value)s”.",
+            "ambiguous": "“%(value)s” names several bylines: choose one.",
+        },
     )
     date = django_filters.DateFilter(
         label="On the day",
@@ -148,6 +188,28 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
+
+    @property
+    def offered_choices(self):
+        """For each slug filter given a name that several things share: a dict with
+        "field" (its name) and "choices", a list of (label, query string) pairs, one per
+        thing, the query string being this one with that thing's slug in the field."""
+        if not self.is_bound or self.form.is_valid():
+            return []
+        offers = []
+        for name in SLUG_FILTERS:
+            for error in self.form.errors.as_data().get(name, []):
+                if error.code != "ambiguous":
+                    continue
+                choices = []
+                for obj in error.params["choices"]:
+                    query = QueryDict(mutable=True)
+                    query.update(self.data)
+                    query[name] = obj.slug
+                    label = str(obj) if isinstance(obj, Region) else f"{obj.name} ({obj.slug})"
+                    choices.append((label, f"?{query.urlencode()}"))
+                offers.append({"field": name, "choices": choices})
+        return offers
 
     def filter_queryset(self, queryset):
         # Search last: it keeps the newest matches of everything the other filters chose.
@@ -195,3 +257,25 @@ ArticleFilter.base_filters["to"] = django_filters.DateFilter(
     error_messages=DATE_ERRORS,
     widget=forms.DateInput(attrs={"type": "date"}),
 )
+
+
+SLUG_FILTERS = ("region", "tag", "byline")
+
+
+def canonical_location(request):
+    """Where a list asked for with names in its slug filters lives: the same path and
+    query string with each such name ("ISIS", "Hewler") replaced by the slug it names
+    uniquely, so that every way of asking is one URL (and one cached page). A str, or
+    None when every such value is already a slug, or is unknown or ambiguous (the form
+    then says so)."""
+    query, changed = request.GET.copy(), False
+    for name in SLUG_FILTERS:
+        value = request.GET.get(name)
+        if not value:
+            continue
+        objects = ArticleFilter.base_filters[name].field_class.cached_objects()
+        found = matching(objects, value)
+        if len(found) == 1 and (found[0].slug != value or len(request.GET.getlist(name)) > 1):
+            query[name] = found[0].slug
+            changed = True
+    return f"{request.path}?{query.urlencode()}" if changed else None

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.filters import ArticleFilter
-from articles.models import Article
+from articles.models import Article, Region
 from tests.factories import at, make_article
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,81 @@ def test_a_tag_used_only_by_drafts_is_unknown_to_the_public():
     make_article(status=Article.Status.DRAFT, tags=["Secret merger"])
     filterset = ArticleFilter({"tag": "secret-merger"}, queryset=Article.objects.published())
     assert not filterset.is_valid()
+
+
+# The tag, byline and region boxes take what readers see: names, in any case, and a
+# place's other spellings; the list then lives at the slug's URL.
+@pytest.mark.parametrize(
+    ("params", "article"),
+    [
+        ({"tag": "ISIS"}, "makhmour"),
+        ({"tag": "isis"}, "makhmour"),
+        ({"tag": "  Isis "}, "makhmour"),
+        ({"tag": "FLOODS"}, "duhok"),
+        ({"byline": "Jane Reporter"}, "duhok"),
+        ({"byline": "JANE  REPORTER"}, "duhok"),
+        ({"byline": "kurdistan 24"}, "makhmour"),
+        ({"region": "Nineveh"}, "makhmour"),
+        ({"region": "Makhmur"}, "makhmour"),
+        ({"region": "NINEVEH PROVINCE"}, "makhmour"),
+        ({"region": "Kurdistan-Region"}, "duhok"),
+        ({"region": "kurdistan region of iraq"}, "duhok"),
+    ],
+)
+def test_slug_filters_take_names_in_any_case(archive, params, article):
+    assert archive[article] in filtered(**params)
+
+
+def test_slug_filters_take_arabic_script_and_kurmanji_names():
+    sorani = make_article(tags=["جسور"], bylines=["Şîlan Hêmin"], regions=["erbil-city"])
+    erbil = Region.objects.get(slug="erbil-city")
+    erbil.alternative_names = [*erbil.alternative_names, "هەولێر", "Hewlêr"]
+    erbil.save()
+    assert filtered(tag="جسور") == {sorani}
+    assert filtered(byline="ŞÎLAN HÊMIN") == {sorani}
+    assert filtered(region="هەولێر") == {sorani}
+    assert filtered(region="HEWLÊR") == {sorani}
+
+
+def test_a_name_several_places_share_offers_a_choice(client, archive):
+    filterset = ArticleFilter({"region": "Erbil", "q": "x"}, queryset=Article.objects.published())
+    assert not filterset.is_valid()
+    assert "“Erbil” names several places" in " ".join(filterset.errors["region"])
+    (offer,) = filterset.offered_choices
+    assert offer["field"] == "region"
+    assert offer["choices"] == [
+        ("Erbil (governorate)", "?region=erbil&q=x"),
+        ("Erbil (city)", "?region=erbil-city&q=x"),
+    ]
+    response = client.get("/articles/", {"region": "Hawler"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="?region=erbil"' in page and 'href="?region=erbil-city"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("?tag=ISIS&q=dam", "/articles/?tag=isis&q=dam"),
+        ("?byline=Jane+Reporter", "/articles/?byline=jane-reporter"),
+        ("?region=Hewler&tag=Floods", "/articles/?region=erbil-city&tag=floods"),
+        ("?tag=isis&tag=ISIS", "/articles/?tag=isis"),
+        ("?tag=%D8%AC%D8%B3%D9%88%D8%B1", None),
+    ],
+)
+def test_a_name_in_a_filter_redirects_to_the_slugs_url(client, archive, query, location):
+    make_article(tags=["جسور"], regions=["erbil-city"])
+    response = client.get("/articles/" + query)
+    if location is None:
+        assert response.status_code == 200
+    else:
+        assert (response.status_code, response["Location"]) == (302, location)
+        assert client.get(location).status_code == 200
+
+
+def test_a_name_used_only_by_drafts_is_still_unknown_to_the_public(client):
+    make_article(status=Article.Status.DRAFT, tags=["Secret merger"], bylines=["Hidden Hand"])
+    for params in ({"tag": "Secret merger"}, {"byline": "HIDDEN HAND"}):
+        response = client.get("/articles/", params)
+        assert response.status_code == 400
+        assert "There is no" in response.content.decode()
