@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from .archive_cache import count_with_history, gazetteer
 from .models import Article, Region
+from .querystring import canonical_query
 
 TAG_FACET_SIZE = 15
 # The tree's upper levels, shown whatever the filter; a chosen region adds its places.
@@ -229,16 +230,17 @@ def histogram(months, width=600, height=120, max_bars=240):
 
 
 def active_filters(filterset):
-    """The filters in force, each with the query string that removes it."""
+    """The filters in force, each with the query string that removes it (the other
+    filters in force, canonical: see articles.querystring)."""
     if not filterset.is_bound or not filterset.is_valid():
         return []
     chips = []
+    in_force = canonical_query(filterset.data, filterset.filters)
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, ""):
             continue
-        remaining = filterset.data.copy()
+        remaining = in_force.copy()
         remaining.pop(name, None)
-        remaining.pop("page", None)
         shown = value.name if hasattr(value, "name") else str(value)
         chips.append(
             {

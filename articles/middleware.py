@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from .archive_cache import archive_cache_key
+from .querystring import canonical_query
+
+# Read by every page: the site-wide search box (base.html) shows the current `q`.
+EVERY_PAGE_READS = ("q",)
 
 
 class PublicCachingMiddleware:
@@ -31,7 +37,12 @@ class PublicPageCacheMiddleware:
     same page is rendered once per process until something public changes, and a
     cached page costs one indexed query. Only what PublicCachingMiddleware marked public
     is stored, and only for requests without a session: an editor always gets a fresh
-    page, previews included."""
+    page, previews included.
+
+    A page is keyed by its path and the canonical form of the parameters its view
+    reads (the view's `query_parameters`, see articles.querystring): unknown parameters,
+    repeats and their order do not make new entries. A view that does not say what it
+    reads is cached only when the request has no query string."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,7 +54,10 @@ class PublicPageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return self.get_response(request)
-        key = ("page", request.scheme, request.get_host(), request.get_full_path())
+        page = self.cache_path(request)
+        if page is None:
+            return self.get_response(request)
+        key = ("page", request.scheme, request.get_host(), page)
         pages = caches["pages"]
         digest = archive_cache_key(key, max_age=settings.PAGE_CACHE_VERSION_SECONDS)
         stored = pages.get(digest) if digest else None
@@ -55,6 +69,22 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)  # once, rather than hashing the page on every hit
             pages.set(digest, (response.status_code, dict(response.items()), response.content))
         return response
+
+    @staticmethod
+    def cache_path(request):
+        """The path with the canonical query string (str) that names the page, or None
+        where the page must not be cached by URL."""
+        try:
+            match = resolve(request.path_info)
+            query = request.GET
+        except (Resolver404, TooManyFieldsSent):  # the view answers 404 or 400
+            return None
+        view = getattr(match.func, "view_class", match.func)
+        names = getattr(view, "query_parameters", None)
+        if names is None:
+            return None if query else request.path
+        canonical = canonical_query(query, (*names, *EVERY_PAGE_READS)).urlencode()
+        return request.path + ("?" + canonical if canonical else "")
 
     @staticmethod
     def is_storable(response):

@@ -20,6 +20,7 @@ from .exports import csv_lines, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
+from .querystring import canonical_query
 from .search import is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
@@ -39,6 +40,8 @@ class CountedPaginator(Paginator):
 class PublishedArticlesMixin:
     """Every public article view: only Article.objects.published(), with its credits."""
 
+    # The query string's parameters the view reads (see articles.querystring).
+    query_parameters = ("page",)
     model = Article
     date_field = "published_at"
     month_format = "%m"
@@ -71,6 +74,7 @@ class PublishedArticlesMixin:
 class HomeView(PublishedArticlesMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = None
+    query_parameters = ()
 
     def get_queryset(self):
         return super().get_queryset()[: settings.ARTICLES_PER_PAGE]
@@ -80,6 +84,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     """The archive: every published article, narrowed by the query string."""
 
     template_name = "articles/article_list.html"
+    query_parameters = (*ArticleFilter.base_filters, "page")
 
     def get(self, request, *args, **kwargs):
         # A tag, byline or place given by name ("ISIS", "Hewler") lives at its slug's URL.
@@ -133,10 +138,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
+        # Links carry the filters in force, canonical: never what the view ignores.
+        query = canonical_query(self.request.GET, self.query_parameters)
         query.pop("page", None)
         context.update(
             filter=self.filterset,
+            base_query=query,
             query_string=query.urlencode(),
             active_filters=active_filters(self.filterset),
         )
@@ -279,6 +286,8 @@ class ArticlePageMixin:
 
 
 class ArticleDetailView(ArticlePageMixin, PublishedArticlesMixin, DateDetailView):
+    query_parameters = ()
+
     def get_allow_future(self):
         return may_preview(self.request.user)
 
@@ -368,6 +377,7 @@ class BylineDetailView(SubjectArticlesView):
 
 
 class RegionIndexView(TemplateView):
+    query_parameters = ()
     template_name = "articles/region_index.html"
 
     def get_context_data(self, **kwargs):
@@ -375,6 +385,7 @@ class RegionIndexView(TemplateView):
 
 
 class TagIndexView(ListView):
+    query_parameters = ()
     template_name = "articles/tag_index.html"
     context_object_name = "tags"
 
@@ -383,6 +394,7 @@ class TagIndexView(ListView):
 
 
 class BylineIndexView(ListView):
+    query_parameters = ()
     template_name = "articles/byline_index.html"
     context_object_name = "bylines"
 

@@ -260,18 +260,28 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # asking the database again: a change reaches readers that much later (browsers and
 # proxies already keep a page PUBLIC_CACHE_SECONDS), and a cached page costs no query.
 PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
+MEGABYTE = 2**20
+# Bounded in bytes as well as entries (articles/cache_backends.py), per process.
 CACHES = {
+    # Counts, facets, the gazetteer, tags and bylines in use, list fragments.
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
+        "OPTIONS": {
+            "MAX_ENTRIES": 5000,
+            "MAX_BYTES": int(env("ARCHIVE_CACHE_MEGABYTES", "128")) * MEGABYTE,
+            "MAX_ENTRY_BYTES": 16 * MEGABYTE,
+        },
     },
-    # Whole public pages for readers (articles.middleware.PublicPageCacheMiddleware):
-    # at about 30 KB a page, 2,000 pages is about 60 MB a process.
+    # Whole public pages for readers (articles.middleware.PublicPageCacheMiddleware).
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": int(env("PAGE_CACHE_SECONDS", "300")),
-        "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "2000"))},
+        "OPTIONS": {
+            "MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "2000")),
+            "MAX_BYTES": int(env("PAGE_CACHE_MEGABYTES", "64")) * MEGABYTE,
+            "MAX_ENTRY_BYTES": 2 * MEGABYTE,
+        },
     },
 }
 

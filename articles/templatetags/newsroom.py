@@ -15,9 +15,9 @@ def ld_json(value):
 
 @register.simple_tag(takes_context=True)
 def narrowed(context, params):
-    """The current query string with `params` set (and the page reset)."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
+    """The archive list's query string (`base_query` in the context: the filters in
+    force, canonical, no page) with `params` (a dict of str) set, as "?..."."""
+    query = context["base_query"].copy()
     for key, value in params.items():
         query[key] = value
     if "from" in params or "to" in params:
