@@ -16,7 +16,7 @@ from django.views.generic.dates import (
 )
 
 from .archive_cache import archive_cache_key, cached_for_archive, count_with_history
-from .exports import csv_lines, export_rows, json_chunks
+from .exports import ExportPageForm, csv_lines, export_page, export_rows, json_chunks
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
@@ -172,10 +172,15 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
 
 class ArticleExportView(View):
-    """/articles/export.csv and .json: the archive list's result, same query string."""
+    """/articles/export.csv and .json: the archive list's result, same query string, a
+    page of at most exports.MAX_LIMIT articles at a time (`limit`, `after`: see
+    articles.exports). Where more follow, a `Link: <URL>; rel="next"` header (and
+    `next` in the JSON) gives the next page's URL. A bad filter, limit or cursor is a
+    400 with {"errors": {name: [messages]}}."""
 
     fmt = "csv"
     content_types = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+    query_parameters = (*ArticleFilter.base_filters, "limit", "after")
 
     def get(self, request):
         filterset = ArticleFilter(
@@ -183,15 +188,23 @@ class ArticleExportView(View):
             queryset=Article.objects.published().with_credits(),
             request=request,
         )
-        if filterset.is_bound and not filterset.is_valid():
-            return JsonResponse({"errors": filterset.errors}, status=400)
-        rows = export_rows(filterset.qs, request.build_absolute_uri)
-        if self.fmt == "csv":
-            body = csv_lines(rows)
-        else:
-            body = json_chunks(rows, dict(request.GET.items()))
+        paging = ExportPageForm(request.GET)
+        if not paging.is_valid() or (filterset.is_bound and not filterset.is_valid()):
+            errors = {**paging.errors, **(filterset.errors if filterset.is_bound else {})}
+            return JsonResponse({"errors": errors}, status=400)
+        page = export_page(filterset.qs, paging.cleaned_data["limit"], paging.cleaned_data["after"])
+        query = canonical_query(request.GET, self.query_parameters)
+        next_url = None
+        if page.next_cursor:
+            query_next = query.copy()
+            query_next["after"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{query_next.urlencode()}")
+        rows = export_rows(page.queryset, request.build_absolute_uri)
+        body = csv_lines(rows) if self.fmt == "csv" else json_chunks(rows, query.dict(), next_url)
         response = StreamingHttpResponse(body, content_type=self.content_types[self.fmt])
         response["Content-Disposition"] = f'attachment; filename="articles.{self.fmt}"'
+        if next_url:
+            response["Link"] = f'<{next_url}>; rel="next"'
         return response
 
 

@@ -164,3 +164,79 @@ def test_any_cell_round_trips_as_text_no_spreadsheet_evaluates(texts):
     for cell, original in zip(cells, originals, strict=True):
         assert not spreadsheet_would_evaluate(cell)
         assert cell in (original, "'" + original)
+
+
+# --- Bounded exports: pages with a continuation -----------------------------------------
+
+
+def follow_pages(client, url):
+    """Every page of an export, following its Link: rel=next; returns (articles, urls)."""
+    articles, urls = [], []
+    while url:
+        urls.append(url)
+        response = client.get(url)
+        data = json.loads(body(response))
+        articles += data["articles"]
+        url = data["next"]
+        link = response.get("Link")
+        assert (link == f'<{url}>; rel="next"') if url else link is None
+    return articles, urls
+
+
+def test_an_export_is_a_page_with_a_link_to_the_next(client, settings):
+    from articles import exports
+
+    for hour in range(7):
+        make_article(regions=["erbil-city"], published_at=at(f"2020-03-09 {10 + hour}:00"))
+    same_moment = at("2020-03-09 09:00")
+    tied = [make_article(regions=["erbil-city"], published_at=same_moment) for _ in range(3)]
+    make_article(regions=["basra-city"])
+    articles, urls = follow_pages(client, "/articles/export.json?region=erbil-city&limit=4&j=1")
+    assert len(urls) == 3  # 10 articles, 4 a page
+    assert all("region=erbil-city" in u and "j=1" not in u for u in urls[1:])
+    ids = [a["id"] for a in articles]
+    assert len(ids) == len(set(ids)) == 10
+    assert ids[-3:] == sorted((a.pk for a in tied), reverse=True)
+    assert [a["published_at"] for a in articles] == sorted(
+        (a["published_at"] for a in articles), reverse=True
+    )
+    # Without a limit, a page holds DEFAULT_LIMIT articles.
+    monkeypatched = exports.DEFAULT_LIMIT
+    try:
+        exports.DEFAULT_LIMIT = 6
+        first = client.get("/articles/export.csv?region=erbil-city")
+        assert len(csv_rows(first)) == 1 + 6
+        assert "after=" in first["Link"]
+    finally:
+        exports.DEFAULT_LIMIT = monkeypatched
+
+
+def test_pages_neither_repeat_nor_skip_when_an_article_arrives_between_them(client):
+    made = [make_article(published_at=at(f"2020-03-09 {10 + h}:00"), bare=True) for h in range(6)]
+    first = json.loads(body(client.get("/articles/export.json?limit=3")))
+    make_article("Breaking", published_at=at("2020-03-09 14:30"), bare=True)  # among page 1's
+    second = json.loads(body(client.get(first["next"])))
+    ids = [a["id"] for a in first["articles"] + second["articles"]]
+    assert ids == [a.pk for a in reversed(made)]
+    assert second["next"] is None
+
+
+def test_a_page_never_holds_more_than_the_maximum(client):
+    from articles.exports import MAX_LIMIT
+
+    response = client.get(f"/articles/export.json?limit={MAX_LIMIT + 1}")
+    assert response.status_code == 400
+    assert "limit" in response.json()["errors"]
+    assert client.get(f"/articles/export.json?limit={MAX_LIMIT}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=-5", "limit=lots", "limit=1e9", "after=yesterday",
+     "after=2020-03-09T09:00:00.000000Z_0", "after=2020-13-45T09:00:00.000000Z_5",
+     "after=9999-12-31T23:59:59.999999Z_99999999999999999999", "after=%D9%85_1"],
+)  # fmt: skip
+def test_a_bad_limit_or_cursor_is_a_400_with_the_reason(client, query):
+    response = client.get(f"/articles/export.csv?{query}")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) <= {"limit", "after"}
