@@ -1,16 +1,80 @@
 """RSS and Atom feeds: the latest articles, and per region (with the places inside it),
-per tag and per byline. Every feed reads Article.objects.published()."""
+per tag and per byline. Every feed reads Article.objects.published().
+
+Readers see exactly the text the article page shows. The page prints a headline and a
+summary as plain text, escaped (templates/articles/article_detail.html), so:
+
+- a headline is plain text: RSS <title> (plain text in the RSS Best Practices Profile)
+  and Atom <title> (type "text", Atom's default) hold it as it is;
+- a summary is given as HTML, escaped as the page escapes it: RSS <description> is HTML
+  to every reader, and Atom's <summary> says type="html". A summary "Index for <rice> &
+  <flour>" is then `Index for &lt;rice&gt; &amp; &lt;flour&gt;` once the XML is read,
+  which a reader shows as the page does, not as a tag <rice> it would drop;
+- names (authors, categories, the feeds' own titles) are plain text.
+
+No character XML 1.0 forbids is ever written (articles.text): the models remove them on
+save, and XmlTextGenerator removes any still stored (a row from before the rule, or one a
+restored revision wrote back) instead of failing the whole feed for one character."""
+
+from xml.sax.saxutils import XMLGenerator
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .models import Article, Byline, Region, Tag
+from .text import escape_xml_text, xml_safe
 
 FEED_LENGTH = 30
 
 
+class XmlTextGenerator(SimplerXMLGenerator):
+    """Django's feed writer, writing only characters XML 1.0 allows: Django's own raises
+    (a 500 for every reader) at the first control character. Character data is escaped
+    by escape_xml_text: `&`, `<` and `>` as hexadecimal references, as the RSS profile
+    recommends for plain text, and carriage returns kept as `&#xD;`."""
+
+    def characters(self, content):
+        if content:
+            # Written as given: ignorableWhitespace() is XMLGenerator's raw write, and the
+            # text is escaped here, not by XMLGenerator.characters().
+            XMLGenerator.ignorableWhitespace(self, escape_xml_text(str(content)))
+
+    def startElement(self, name, attrs):
+        if attrs:
+            attrs = {key: xml_safe(value) for key, value in attrs.items()}
+        super().startElement(name, attrs)
+
+
+class RssFeedType(Rss201rev2Feed):
+    def write(self, outfile, encoding):
+        # Django's RssFeed.write, with XmlTextGenerator.
+        handler = XmlTextGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
+
+
+class AtomFeedType(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Django's Atom1Feed.write, with XmlTextGenerator.
+        handler = XmlTextGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class LatestArticlesFeed(Feed):
+    feed_type = RssFeedType
     title = "Newsroom: latest news"
     link = "/"
     description = "The latest articles published by the newsroom."
@@ -29,16 +93,20 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj).with_credits()[:FEED_LENGTH]
 
     def item_title(self, article):
+        # Plain text, as the page's <h1> shows it (Django's default would escape it as
+        # HTML, which Atom's and the RSS profile's plain-text titles show as "&lt;").
         return article.headline
 
     def item_description(self, article):
-        return article.summary
+        # HTML (RSS <description>, Atom <summary type="html">): the summary escaped as the
+        # page escapes its standfirst, so markup-like text reads as text.
+        return escape(article.summary)
 
     def item_pubdate(self, article):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        return article.modified_at
 
     def item_author_name(self, article):
         return ", ".join(b.name for b in article.ordered_bylines) or None
@@ -48,7 +116,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeedType
     subtitle = LatestArticlesFeed.description
 
 
@@ -107,12 +175,12 @@ class BylineFeed(SubjectFeed):
 
 
 class RegionAtomFeed(RegionFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeedType
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeedType
 
 
 class BylineAtomFeed(BylineFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeedType

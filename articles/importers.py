@@ -52,6 +52,7 @@ from django.utils.dateparse import parse_datetime
 from . import slugs
 from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
+from .text import xml_safe
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -64,7 +65,10 @@ DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Z'’.\- ]*[A-Z.])\s*\((?P<source>[^()\n]{1,100})\)\s*[–—-]+\s*(?P<text>.+)$",
     re.DOTALL,
 )
-# Anything below a space but the tab, line feed, form feed and carriage return.
+# Anything below a space but the tab, line feed, form feed and carriage return: a file
+# holding these is not wire copy text, and is refused. The form feed (a page break in
+# some agencies' copy) is accepted, and removed with whatever else XML 1.0 forbids
+# (articles.text, the rule every stored text follows).
 CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 EDITING_RE = re.compile(r"^(?:Editing|Edited) by\s+(?P<names>.+?)\.?$", re.IGNORECASE)
 
@@ -174,7 +178,7 @@ def parse_wire_copy(text):
     """Parse one wire document. Raises WireCopyError with a reason for malformed input."""
     if CONTROL_CHARACTER_RE.search(text):
         raise WireCopyError("contains control characters; not wire copy text")
-    paragraphs = split_paragraphs(text)
+    paragraphs = split_paragraphs(xml_safe(text))
     if not paragraphs:
         raise WireCopyError("empty document")
 
@@ -429,7 +433,7 @@ def get_or_create_by_name(model, name, **defaults):
     """The tag, editor or byline named `name` (the same name ignoring case and spacing),
     or a new one with its own slug (articles.slugs): two different names are never one
     thing, whatever slugs they make. Raises WireCopyError for a name too long to store."""
-    name = " ".join(name.split())
+    name = " ".join(xml_safe(name).split())
     limit = model._meta.get_field("name").max_length
     if len(name) > limit:
         raise WireCopyError(
@@ -478,8 +482,12 @@ def _validate_metadata(metadata):
     tags = metadata.get("tags", [])
     bylines = metadata.get("bylines", [])
     for key, value in (("tags", tags), ("bylines", bylines)):
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        # A name is what is left of it once the characters XML 1.0 forbids are removed.
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and xml_safe(v).strip() for v in value
+        ):
             raise WireCopyError(f"metadata '{key}' must be a list of names")
+    tags, bylines = [xml_safe(v) for v in tags], [xml_safe(v) for v in bylines]
     slug = metadata.get("slug")
     if slug is not None and not slugs.is_slug(slug, slugs.slug_field_length(Article)):
         raise WireCopyError(

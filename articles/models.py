@@ -13,9 +13,45 @@ from django.utils import timezone
 
 from .rendering import render_markdown
 from .slugs import unique_slug
+from .text import xml_safe_data
 
 
-class Region(models.Model):
+class TextRuleModel(models.Model):
+    """A model whose text holds only the characters XML 1.0 allows (the rule and why:
+    articles.text). Every CharField (slugs too), TextField and the strings of every
+    JSONField lose the forbidden ones in clean_fields(), so that validation (the admin's)
+    sees the text as it will be stored, and in save(), whatever wrote them (the importer,
+    a script). A subclass whose save() derives fields from its text (a slug, rendered
+    HTML) calls remove_forbidden_characters() first."""
+
+    # Text kept exactly as given: keys that name something outside the newsroom, which
+    # never reach a page or a feed (an imported file's key must find its article again).
+    VERBATIM_TEXT_FIELDS = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.remove_forbidden_characters()
+        super().clean_fields(exclude=exclude)
+
+    def remove_forbidden_characters(self):
+        for field in self._meta.concrete_fields:
+            if field.name in self.VERBATIM_TEXT_FIELDS or not isinstance(
+                field, (models.CharField, models.TextField, models.JSONField)
+            ):
+                continue
+            value = self.__dict__.get(field.attname)  # a deferred field stays deferred
+            cleaned = xml_safe_data(value)
+            if cleaned != value:
+                setattr(self, field.attname, cleaned)
+
+
+class Region(TextRuleModel):
     """A place in the gazetteer. The tree is stored as a materialised path so that
     "this region and every place inside it" is one indexed prefix lookup."""
 
@@ -51,6 +87,7 @@ class Region(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         if not self.slug:
             self.slug = unique_slug(Region, self.name, exclude_pk=self.pk)
         old_path = self.path
@@ -111,7 +148,7 @@ class TagQuerySet(InUseQuerySet):
     article_relation = "tags"
 
 
-class Byline(models.Model):
+class Byline(TextRuleModel):
     """A credited writer: a reporter, or an organisation such as a news agency."""
 
     class Kind(models.TextChoices):
@@ -133,6 +170,7 @@ class Byline(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         if not self.slug:
             self.slug = unique_slug(Byline, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -141,7 +179,7 @@ class Byline(models.Model):
         return reverse("byline-detail", kwargs={"slug": self.slug})
 
 
-class Editor(models.Model):
+class Editor(TextRuleModel):
     """A credited editor ("Editing by ..."), optionally a staff account."""
 
     name = models.CharField(max_length=200)
@@ -161,12 +199,13 @@ class Editor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         if not self.slug:
             self.slug = unique_slug(Editor, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
 
-class Tag(models.Model):
+class Tag(TextRuleModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
@@ -179,6 +218,7 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         if not self.slug:
             self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -335,7 +375,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_at__gte=start, published_at__lt=end)
 
 
-class Article(models.Model):
+class Article(TextRuleModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -395,6 +435,9 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # An imported document's key finds its article on the next import, byte for byte.
+    VERBATIM_TEXT_FIELDS = ("import_key",)
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
@@ -418,6 +461,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         self.body_html = render_markdown(self.body)
@@ -497,6 +541,16 @@ class Article(models.Model):
     @property
     def publication_date_error(self):
         return publication_date_error(self.published_at)
+
+    @property
+    def modified_at(self):
+        """When the article last changed, as readers and machines are told it (feeds,
+        sitemaps, the page's "Updated" line and its metadata): never before it was
+        published. An article saved on day D and scheduled for D+5 was, to its readers,
+        last changed on D+5. The one rule; updated_at is when the row was last saved."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
 
     @property
     def is_public(self):
@@ -585,7 +639,7 @@ class ArticleByline(models.Model):
         return f"{self.byline} on {self.article}"
 
 
-class Correction(models.Model):
+class Correction(TextRuleModel):
     """A dated note at the foot of an article: a correction of fact, or an update."""
 
     class Kind(models.TextChoices):
@@ -605,6 +659,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} of {timezone.localtime(self.noted_at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
+        self.remove_forbidden_characters()
         self.text_html = render_markdown(self.text)
         with transaction.atomic():
             super().save(*args, **kwargs)

@@ -1,5 +1,9 @@
 """Sitemaps for search engines: articles, places, tags and bylines, and a Google News
-sitemap of the last two days. Articles come from Article.objects.published() only."""
+sitemap of the last two days. Articles come from Article.objects.published() only.
+
+Their text can hold no character XML 1.0 forbids (articles.text): the sections hold only
+URLs, which reverse() percent-encodes, and dates; the news sitemap's titles and keywords
+go through the `xml_text` filter (articles/templatetags/xml_text.py)."""
 
 import datetime
 
@@ -24,7 +28,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.modified_at  # never before publication (Article.modified_at)
 
     def get_latest_lastmod(self):
         # Django would walk every item for this (a million rows) and send it as

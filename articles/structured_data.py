@@ -16,7 +16,7 @@ def news_article(article, request):
         "headline": article.headline[:110],
         "description": article.summary,
         "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": article.modified_at.isoformat(),
         "author": [
             {
                 "@type": "Organization" if byline.kind == "agency" else "Person",

@@ -1,10 +1,13 @@
 import datetime
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.utils import timezone
+from django.utils.html import escape
 
-from articles.models import Article
+from articles.models import Article, Byline, Tag
 from tests.factories import at, make_article
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +72,117 @@ def test_pages_link_their_feeds_in_the_head(client):
     html = client.get("/tags/oil/").content.decode()
     assert 'href="/tags/oil/feed/"' in html
     assert 'href="/tags/oil/feed/atom/"' in html
+
+
+# --- Hostile text: control characters (issue 12, fault 1) ---------------------------------
+
+FEEDS_OF_OIL = ("/feed/", "/feed/atom/", "/tags/oil/feed/", "/tags/oil/feed/atom/")
+
+
+def entries(response):
+    """Each item's or entry's (title, summary, summary element), read by a real parser."""
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    found = [(i.findtext("title"), i.find("description")) for i in root.iter("item")]
+    found += [
+        (e.findtext(f"{ATOM}title"), e.find(f"{ATOM}summary")) for e in root.iter(f"{ATOM}entry")
+    ]
+    return [(title, element.text or "", element) for title, element in found]
+
+
+def test_a_control_character_in_a_summary_breaks_no_feed(client):
+    make_article("Vertical tab", summary="Pasted\x0b from a word processor.", tags=["Oil"])
+    for url in FEEDS_OF_OIL:
+        [(title, summary, _)] = entries(client.get(url))
+        assert (title, summary) == ("Vertical tab", "Pasted from a word processor."), url
+
+
+def test_text_stored_before_the_rule_is_cleaned_where_the_feed_is_written(client):
+    article = make_article("Before", tags=["Oil"], bylines=["Ali"])
+    # Written past save(), as rows stored before the rule (or a restored revision) are.
+    Article.objects.filter(pk=article.pk).update(
+        headline="Form\x0c feed", summary="Bell\x07 and\x1f unit\ufffe separator"
+    )
+    Tag.objects.filter(name="Oil").update(name="Oil\x0b")
+    Byline.objects.filter(name="Ali").update(name="A\x01li")
+    for url in FEEDS_OF_OIL:
+        response = client.get(url)
+        [(title, summary, _)] = entries(response)
+        assert (title, summary) == ("Form feed", "Bell and unit separator"), url
+        assert b"Oil" in response.content and b"Ali" in response.content
+
+
+# --- Feeds show exactly the page's text (issue 12, fault 4) ------------------------------
+
+MARKUP_SUMMARY = "Index for <rice> & <flour> rose; see <b>table</b>."
+
+
+class TextOf(HTMLParser):
+    """What a reader shows of an HTML fragment: its text, markup gone, references read."""
+
+    def __init__(self, fragment):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    @property
+    def text(self):
+        return "".join(self.parts)
+
+
+def test_feeds_show_markup_like_text_as_the_page_shows_it(client):
+    article = make_article(
+        "Prices of <rice> & <flour>", summary=MARKUP_SUMMARY, tags=["Oil"], bylines=["<Ali>"]
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'<p class="standfirst">{escape(MARKUP_SUMMARY)}</p>' in page
+    for url in FEEDS_OF_OIL:
+        [(title, summary, element)] = entries(client.get(url))
+        # The summary is HTML (RSS <description>, Atom <summary type="html">) escaped as the
+        # page escapes it: a reader shows every word, and no bold.
+        assert summary == escape(MARKUP_SUMMARY), url
+        assert TextOf(summary).text == MARKUP_SUMMARY, url
+        # The headline is plain text in both.
+        assert title == "Prices of <rice> & <flour>", url
+        if url.endswith("atom/"):
+            assert element.get("type") == "html"
+            root = ET.fromstring(client.get(url).content)
+            titles = [e.find(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
+            assert [t.get("type", "text") for t in titles] == ["text"]
+            assert root.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "<Ali>"
+
+
+def test_rss_plain_text_uses_hexadecimal_references_for_ampersand_and_less_than(client):
+    # The RSS Best Practices Profile's advice for plain text: it reads right in the widest
+    # number of readers, and is the same text to any XML parser.
+    make_article("Rice & <flour>", tags=["Oil"])
+    content = client.get("/feed/").content
+    assert b"<title>Rice &#x26; &#x3C;flour&#x3E;</title>" in content
+
+
+# --- "Updated" never before "published" (issue 12, fault 5) ------------------------------
+
+
+def test_an_article_saved_then_scheduled_is_updated_no_earlier_than_published(client):
+    saved = at("2021-03-01 09:00")
+    published = saved + datetime.timedelta(days=5)
+    with time_machine.travel(saved, tick=False):
+        make_article("Scheduled", published_at=published, corrections=[], tags=["Oil"])
+    with time_machine.travel(published + datetime.timedelta(days=1), tick=False):
+        for url in ("/feed/atom/", "/tags/oil/feed/atom/"):
+            root = ET.fromstring(client.get(url).content)
+            entry = next(root.iter(f"{ATOM}entry"))
+            assert entry.findtext(f"{ATOM}published") == "2021-03-06T06:00:00+00:00"
+            assert entry.findtext(f"{ATOM}updated") == "2021-03-06T06:00:00+00:00", url
+            assert root.findtext(f"{ATOM}updated") == "2021-03-06T06:00:00+00:00", url
+
+
+def test_a_later_change_is_the_updated_time(client):
+    article = make_article("Corrected", published_at=at("2021-03-06 09:00"), corrections=[])
+    Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-07 12:30"))
+    entry = next(ET.fromstring(client.get("/feed/atom/").content).iter(f"{ATOM}entry"))
+    assert entry.findtext(f"{ATOM}updated") == "2021-03-07T09:30:00+00:00"

@@ -1264,3 +1264,52 @@ def test_workers_share_one_listing_so_a_file_gone_meanwhile_fails_alone(tmp_path
     assert str(summary) == "5 imported, 0 updated, 0 unchanged, 1 failed"
     assert summary.failures[0].path == tmp_path / "batch0" / "story0.txt"
     assert summary.failures[0].reason == "cannot read: No such file or directory"
+
+
+# --- Characters XML 1.0 forbids (issue 12, fault 1) --------------------------------------
+
+
+def test_a_form_feed_is_accepted_and_removed():
+    document = parse_wire_copy(
+        wire(
+            headline="Page\x0c break",
+            summary="A summary\x0c of it.",
+            lead="A summary\x0c of it.",
+            body=("First page.\n\x0c\nSecond page.",),
+        )
+    )
+    assert document.headline == "Page break"
+    assert document.summary == "A summary of it."
+    assert document.body == "First page.\n\nSecond page."
+    assert "\x0c" not in repr(document)
+
+
+def test_noncharacters_xml_forbids_are_removed_from_wire_copy():
+    document = parse_wire_copy(wire(headline="Byte\ufffe order\uffff", body=("Body\ufffe.",)))
+    assert document.headline == "Byte order"
+    assert document.body_paragraphs[-1] == "Body."
+
+
+@pytest.mark.django_db
+def test_an_imported_article_and_its_names_hold_no_forbidden_character(tmp_path):
+    metadata = {
+        "published_at": "2020-03-09",
+        "tags": ["Oil\x0b", "\x1fGas", "Oil"],
+        "bylines": ["Sangar\x0c Ali\uffff"],
+    }
+    text = wire(headline="Oil\x0c talks", body=("Talks went on.\x0c",))
+    write_doc(tmp_path, "odd", text, metadata=metadata)
+    summary, results = run_import(tmp_path)
+    assert results["odd.txt"].outcome == "imported", results["odd.txt"].reason
+    article = Article.objects.get()
+    assert article.headline == "Oil talks"
+    assert "\x0c" not in article.body
+    assert sorted(t.name for t in article.tags.all()) == ["Gas", "Oil"]
+    assert Tag.objects.count() == 2  # "Oil\x0b" is "Oil", not a second tag
+    assert [b.name for b in article.ordered_bylines] == ["Sangar Ali", "Kurdistan 24"]
+
+
+def test_a_sidecar_name_of_forbidden_characters_only_is_no_name(tmp_path, db):
+    path = write_doc(tmp_path, "blank", wire(), metadata={"tags": ["\x01\x02"]})
+    summary, _ = run_import(path)
+    assert summary.failures[0].reason == "metadata 'tags' must be a list of names"

@@ -1,4 +1,6 @@
 import datetime
+import json
+import re
 
 import pytest
 import time_machine
@@ -217,3 +219,51 @@ def test_an_article_stored_out_of_range_loads_has_no_address_and_is_not_public(m
         Context({"a": article})
     )
     assert shown.startswith(f"{moment.year:04d}-")
+
+
+# --- Modification times: never before publication (issue 12, fault 5) --------------------
+
+
+def test_modified_at_is_the_later_of_the_last_save_and_the_publication():
+    draft = make_article("Draft", status=Article.Status.DRAFT, corrections=[])
+    assert draft.modified_at == draft.updated_at
+    article = make_article("Story", published_at=at("2021-03-06 09:00"), corrections=[])
+    Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-01 09:00"))
+    article.refresh_from_db()
+    assert article.modified_at == at("2021-03-06 09:00")
+    Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-08 09:00"))
+    article.refresh_from_db()
+    assert article.modified_at == at("2021-03-08 09:00")
+
+
+def meta_of(page, prop):
+    found = re.search(rf'<meta property="{re.escape(prop)}" content="([^"]*)">', page)
+    return found and found[1]
+
+
+def structured_data_of(page):
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(found[1])
+
+
+def test_a_page_saved_then_scheduled_says_it_was_modified_when_published(client):
+    saved = at("2021-03-01 09:00")
+    published = saved + datetime.timedelta(days=5)
+    with time_machine.travel(saved, tick=False):
+        article = make_article("Scheduled", published_at=published, corrections=[])
+    with time_machine.travel(published + datetime.timedelta(days=1), tick=False):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert meta_of(page, "article:published_time") == "2021-03-06T09:00:00+03:00"
+    assert meta_of(page, "article:modified_time") == "2021-03-06T09:00:00+03:00"
+    data = structured_data_of(page)
+    assert data["datePublished"] == data["dateModified"] == "2021-03-06T06:00:00+00:00"
+    assert "Updated" not in page.split('<p class="meta">')[1].split("</p>")[0]
+
+
+def test_a_page_changed_after_publication_says_when(client):
+    article = make_article("Changed", published_at=at("2021-03-06 09:00"), corrections=[])
+    Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-08 14:15"))
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert meta_of(page, "article:modified_time") == "2021-03-08T14:15:00+03:00"
+    assert structured_data_of(page)["dateModified"] == "2021-03-08T11:15:00+00:00"
+    assert '· Updated <time datetime="2021-03-08T14:15:00+03:00">' in page
