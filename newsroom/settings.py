@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.request_guard.RequestGuardMiddleware",  # a 400 for what no view can read
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.PublicPageCacheMiddleware",
     "articles.middleware.PublicCachingMiddleware",

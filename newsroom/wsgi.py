@@ -1,6 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+# Django's handler, with requests that leave a refused query string to the middleware.
+from articles.request_guard import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
