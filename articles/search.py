@@ -65,21 +65,37 @@ def websearch_text(terms):
     return " ".join(("-" if excluded else "") + text for text, excluded in terms)
 
 
+# Which configuration matches a term depends only on its text and the two configurations'
+# stop-word lists: remembered per process (a bounded memo), so a term costs a database
+# round trip the first time a process meets it, not on every page of its results.
+_TERM_CONFIGS = {}
+TERM_CONFIGS_REMEMBERED = 10_000
+
+
 def term_configs(texts):
     """For each websearch text, the configuration to match it with: SEARCH_CONFIG, or
     EXACT_CONFIG when SEARCH_CONFIG drops any of its words as stop words, or None when
-    neither keeps a word of it (e.g. "_"). A list of str or None, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT numnode(phraseto_tsquery(%s::regconfig, t)),"
-            " numnode(phraseto_tsquery(%s::regconfig, t))"
-            " FROM unnest(%s::text[]) WITH ORDINALITY AS terms(t, n) ORDER BY n",
-            [SEARCH_CONFIG, EXACT_CONFIG, [text.strip('"') for text in texts]],
-        )
-        return [
-            None if not exact else SEARCH_CONFIG if stemmed == exact else EXACT_CONFIG
-            for stemmed, exact in cursor.fetchall()
-        ]
+    neither keeps a word of it (e.g. "_"). A list of str or None; texts this process has
+    not met yet are asked of PostgreSQL in one query."""
+    bare = [text.strip('"') for text in texts]
+    unknown = list(dict.fromkeys(t for t in bare if t not in _TERM_CONFIGS))
+    if unknown:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t, numnode(phraseto_tsquery(%s::regconfig, t)),"
+                " numnode(phraseto_tsquery(%s::regconfig, t))"
+                " FROM unnest(%s::text[]) AS terms(t)",
+                [SEARCH_CONFIG, EXACT_CONFIG, unknown],
+            )
+            found = {
+                text: None if not exact else SEARCH_CONFIG if stemmed == exact else EXACT_CONFIG
+                for text, stemmed, exact in cursor.fetchall()
+            }
+        if len(_TERM_CONFIGS) + len(found) > TERM_CONFIGS_REMEMBERED:
+            _TERM_CONFIGS.clear()
+        _TERM_CONFIGS.update(found)
+        return [_TERM_CONFIGS.get(t, found.get(t)) for t in bare]
+    return [_TERM_CONFIGS[t] for t in bare]
 
 
 def is_capped(result_count):
