@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from .models import Article, ArticleByline, Byline, Correction, Editor, Region, Tag
+from .text import xml_safe
 
 # The article's own fields an editor sees and edits, in the form's order.
 ARTICLE_FIELDS = [
@@ -375,7 +376,8 @@ def restore_version(article, version, *, publication=False):
             exists = field.related_model.objects.filter(pk=state[name]).exists()
             plain[field.attname] = state[name] if exists else None
         else:
-            plain[name] = state[name]
+            # A version saved before the rule on characters may hold ones XML forbids.
+            plain[name] = xml_safe(state[name])
     if "body" in plain:
         from .rendering import render_markdown
 

@@ -165,3 +165,16 @@ def test_changes_page_title_is_in_the_newsrooms_zone(editor_client):
     response = editor_client.get(changes_url(story, version))
     saved = version.revision.date_created
     assert response.context["title"] == f"Changes saved {local_time(saved)}"
+
+
+def test_restoring_a_version_saved_before_the_character_rule_writes_no_forbidden_character():
+    from articles.history import restore_version
+
+    story = make_story()
+    version = Version.objects.get_for_object(story).first()
+    # A version stored before the rule: its headline holds a form feed.
+    Version.objects.filter(pk=version.pk).update(
+        serialized_data=version.serialized_data.replace("Two bridges", "Two\\fbridges")
+    )
+    restore_version(story, Version.objects.get(pk=version.pk))
+    assert Article.objects.get(pk=story.pk).headline.startswith("Twobridges")
