@@ -13,16 +13,22 @@ The CSV is made to be opened in a spreadsheet: it starts with a UTF-8 byte order
 (so Excel reads Arabic-script text as UTF-8), every cell is quoted (so a `;` or `,` in a
 headline cannot start a new cell in a locale whose separator it is), and a cell that a
 spreadsheet would run as a formula gets a leading apostrophe (see `neutralise`). The
-JSON export carries every text exactly as stored."""
+JSON export carries every text exactly as stored.
+
+Each process streams at most EXPORTS_AT_ONCE exports at a time (setting
+EXPORTS_PER_PROCESS): another export meanwhile is a 429 with Retry-After, so exports can
+never hold every thread while readers wait."""
 
 import csv
 import datetime
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +41,23 @@ DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 CURSOR_RE = re.compile(r"(?P<moment>[0-9T:.\-]{19,26}Z)_(?P<pk>[1-9][0-9]{0,18})")
 ORDER = ("-published_at", "-pk")
+EXPORTS_AT_ONCE = threading.BoundedSemaphore(settings.EXPORTS_PER_PROCESS)
+EXPORT_RETRY_AFTER_SECONDS = 10
+
+
+def export_slot():
+    """A slot for one export in this process, or None when EXPORTS_PER_PROCESS exports
+    are streaming already. Give it back with `released_when_done`."""
+    return EXPORTS_AT_ONCE if EXPORTS_AT_ONCE.acquire(blocking=False) else None
+
+
+def released_when_done(chunks, slot):
+    """`chunks`, giving the export slot back once they are all sent, or the client has
+    gone (the server closes the response, which closes this generator)."""
+    try:
+        yield from chunks
+    finally:
+        slot.release()
 
 
 class ExportPageForm(forms.Form):
@@ -110,7 +133,8 @@ def export_rows(queryset, build_url):
             "headline": article.headline,
             "summary": article.summary,
             "published_at": timezone.localtime(article.published_at).isoformat(),
-            "updated_at": timezone.localtime(article.updated_at).isoformat(),
+            # Never earlier than the publication time (Article.modified_at).
+            "updated_at": timezone.localtime(article.modified_at).isoformat(),
             "dateline": article.dateline.name if article.dateline else "",
             "source": article.source,
             "bylines": [b.name for b in article.ordered_bylines],

@@ -75,6 +75,8 @@ class AtomFeedType(Atom1Feed):
 
 class LatestArticlesFeed(Feed):
     feed_type = RssFeedType
+    # Feeds read no query parameters: `?utm_source=…` shares the cached feed.
+    query_parameters = ()
     title = "Newsroom: latest news"
     link = "/"
     description = "The latest articles published by the newsroom."

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .archive_cache import bylines_in_use, gazetteer, tags_in_use
 from .models import Article, Byline, Region, Tag
+from .querystring import canonical_query
 from .search import search_articles
 from .slugs import name_key
 
@@ -268,7 +269,9 @@ def canonical_location(request):
     uniquely, so that every way of asking is one URL (and one cached page). A str, or
     None when every such value is already a slug, or is unknown or ambiguous (the form
     then says so)."""
-    query, changed = request.GET.copy(), False
+    # Only the parameters the list reads: junk is not carried into the new URL.
+    query = canonical_query(request.GET, (*ArticleFilter.base_filters, "page"))
+    changed = False
     for name in SLUG_FILTERS:
         value = request.GET.get(name)
         if not value:

@@ -14,7 +14,15 @@ def without_last_modified(view):
             del response["Last-Modified"]
         return response
 
+    wrapped.query_parameters = ("p",)  # a section's page: the page cache keys by it
     return wrapped
+
+
+def sitemap_index(request, **kwargs):
+    return sitemap_views.index(request, **kwargs)
+
+
+sitemap_index.query_parameters = ()
 
 
 class FourDigits:
@@ -65,7 +73,7 @@ urlpatterns = [
     path("bylines/<uslug:slug>/feed/atom/", feeds.BylineAtomFeed(), name="byline-feed-atom"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),

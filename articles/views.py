@@ -16,7 +16,16 @@ from django.views.generic.dates import (
 )
 
 from .archive_cache import archive_cache_key, cached_for_archive, count_with_history
-from .exports import ExportPageForm, csv_lines, export_page, export_rows, json_chunks
+from .exports import (
+    EXPORT_RETRY_AFTER_SECONDS,
+    ExportPageForm,
+    csv_lines,
+    export_page,
+    export_rows,
+    export_slot,
+    json_chunks,
+    released_when_done,
+)
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
 from .filters import ArticleFilter, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
@@ -183,6 +192,26 @@ class ArticleExportView(View):
     query_parameters = (*ArticleFilter.base_filters, "limit", "after")
 
     def get(self, request):
+        slot = export_slot()
+        if slot is None:
+            response = JsonResponse(
+                {"errors": {"__all__": ["Too many exports at once: try again shortly."]}},
+                status=429,
+            )
+            response["Retry-After"] = str(EXPORT_RETRY_AFTER_SECONDS)
+            return response
+        try:
+            response = self.export(request)
+        except BaseException:
+            slot.release()
+            raise
+        if not response.streaming:
+            slot.release()
+            return response
+        response.streaming_content = released_when_done(response.streaming_content, slot)
+        return response
+
+    def export(self, request):
         filterset = ArticleFilter(
             request.GET or None,
             queryset=Article.objects.published().with_credits(),
@@ -415,6 +444,14 @@ class BylineIndexView(ListView):
         return Byline.objects.in_use()
 
 
+def reads_no_parameters(view):
+    """Mark a function view as reading no query parameters: the page cache then keeps
+    one copy of its page whatever query string it is asked with (articles.querystring)."""
+    view.query_parameters = ()
+    return view
+
+
+@reads_no_parameters
 def news_sitemap(request):
     """The Google News sitemap: articles published in the last two days."""
     context = {
@@ -425,6 +462,7 @@ def news_sitemap(request):
     return render(request, "news_sitemap.xml", context, content_type="application/xml")
 
 
+@reads_no_parameters
 def robots_txt(request):
     base = f"{request.scheme}://{request.get_host()}"
     lines = [

@@ -253,6 +253,8 @@ PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "60"))
 # Counts and facets are cached per archive version (articles/archive_cache.py); this only
 # bounds how long an entry for a version nobody asks for any more stays in memory.
 ARCHIVE_CACHE_SECONDS = int(env("ARCHIVE_CACHE_SECONDS", "3600"))
+# Exports a process streams at once; more meanwhile get a 429 (see articles.exports).
+EXPORTS_PER_PROCESS = max(1, int(env("EXPORTS_PER_PROCESS", "2")))
 # Per process: the key carries the archive version read from the database, so a worker's
 # cache is never stale, only unshared.
 # Whole public pages cached for readers per archive version (PAGE_CACHE=0 turns it off).

@@ -61,3 +61,17 @@ def empty_caches():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def export_slots_free():
+    # A server closes every response; the test client closes a streamed export only once a
+    # test reads it to the end, and one a test never reads lives on until the garbage
+    # collector runs, holding its export slot. Each test starts with every slot free.
+    import threading
+
+    from django.conf import settings
+
+    from articles import exports
+
+    exports.EXPORTS_AT_ONCE = threading.BoundedSemaphore(settings.EXPORTS_PER_PROCESS)

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 
@@ -240,3 +241,40 @@ def test_a_bad_limit_or_cursor_is_a_400_with_the_reason(client, query):
     response = client.get(f"/articles/export.csv?{query}")
     assert response.status_code == 400
     assert set(response.json()["errors"]) <= {"limit", "after"}
+
+
+def test_exports_beyond_the_per_process_limit_wait_their_turn_with_a_429(client):
+    from django.conf import settings as site
+
+    from articles import exports
+
+    make_article()
+    held = [exports.export_slot() for _ in range(site.EXPORTS_PER_PROCESS - 1)]
+    try:
+        streaming = client.get("/articles/export.csv")  # takes the last slot, not yet read
+        assert streaming.status_code == 200
+        refused = client.get("/articles/export.json")
+        assert refused.status_code == 429
+        assert int(refused["Retry-After"]) > 0
+        assert "Too many exports" in refused.json()["errors"]["__all__"][0]
+        b"".join(streaming.streaming_content)  # sent in full: the slot is free again
+        again = client.get("/articles/export.json")
+        assert again.status_code == 200
+        b"".join(again.streaming_content)
+        # A refused filter gives its slot back at once.
+        for _ in range(3):
+            assert client.get("/articles/export.csv?limit=x").status_code == 400
+        assert client.get("/articles/export.csv").status_code == 200
+    finally:
+        for slot in held:
+            slot.release()
+
+
+def test_export_updated_at_is_never_before_publication(client):
+    scheduled_then_due = make_article()
+    Article.objects.filter(pk=scheduled_then_due.pk).update(
+        updated_at=scheduled_then_due.published_at - datetime.timedelta(days=5)
+    )
+    response = client.get("/articles/export.json")
+    row = json.loads(b"".join(response.streaming_content))["articles"][0]
+    assert row["updated_at"] >= row["published_at"]

@@ -156,10 +156,11 @@ def test_a_name_several_places_share_offers_a_choice(client, archive):
 @pytest.mark.parametrize(
     ("query", "location"),
     [
-        ("?tag=ISIS&q=dam", "/articles/?tag=isis&q=dam"),
+        ("?tag=ISIS&q=dam", "/articles/?q=dam&tag=isis"),
         ("?byline=Jane+Reporter", "/articles/?byline=jane-reporter"),
         ("?region=Hewler&tag=Floods", "/articles/?region=erbil-city&tag=floods"),
         ("?tag=isis&tag=ISIS", "/articles/?tag=isis"),
+        ("?utm_source=x&tag=ISIS&junk=%D9%85&page=", "/articles/?tag=isis"),  # junk left behind
         ("?tag=%D8%AC%D8%B3%D9%88%D8%B1", None),
     ],
 )

@@ -72,11 +72,18 @@ def test_junk_parameters_share_the_page_of_the_known_ones(
             response = client.get(url)
         assert response.content == first.content
     assert len(pages._cache) == stored
-    for path in ("/", make_article().get_absolute_url(), "/regions/", "/articles/2019/"):
+    paths = [
+        "/", make_article().get_absolute_url(), "/regions/", "/articles/2019/", "/feed/",
+        "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/news-sitemap.xml",
+    ]  # fmt: skip
+    for path in paths:
+        before = len(pages._cache)
         client.get(path)
         entries = len(pages._cache)
-        client.get(f"{path}?{JUNK}")
-        client.get(f"{path}?utm_source=feed&page=")
+        assert entries > before, path  # the page was cached
+        for junk in (JUNK, "utm_source=feed&page="):
+            with django_assert_num_queries(1):  # the archive version: served from the cache
+                client.get(f"{path}?{junk}")
         assert len(pages._cache) == entries, path
 
 
