@@ -55,3 +55,16 @@ def gazetteer_and_roles(transactional_db):
 
     load_gazetteer(Region)
     apply_roles(Group, Permission)
+
+
+STAFF_PASSWORD = "a-long-test-password"  # what tests.factories.make_staff sets
+
+
+def log_in(page, base_url, username):
+    """Log a member of staff in through the admin's login form, as they would; leaves
+    `page` on the admin's index."""
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")

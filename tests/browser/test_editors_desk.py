@@ -14,11 +14,11 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleByline, Correction
 from articles.roles import EDITOR, REPORTER
+from tests.browser.conftest import log_in
 from tests.factories import make_byline, make_staff, make_story
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "a-long-test-password"
 
 
 def shoot(page, name):
@@ -34,21 +34,17 @@ def desk(browser, live_server):
     """Log a member of staff in, in a browser context of their own: `desk("amira")`."""
     contexts = []
 
-    def log_in(username):
+    def open_desk(username):
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, base_url=live_server.url
         )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.goto("/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/admin/")
+        log_in(page, live_server.url, username)
         return page
 
-    yield log_in
+    yield open_desk
     for context in contexts:
         context.close()
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from articles.roles import EDITOR
+from tests.browser.conftest import log_in
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,11 +53,7 @@ def test_reader_filters_by_region_and_date_follows_a_facet_and_reads(page, seede
 
 def test_editor_writes_publishes_and_sees_it_on_the_site(page, live_server):
     make_staff("laurie", EDITOR)
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Username").fill("laurie")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server.url, "laurie")
     page.locator("#content-main").get_by_role("link", name="Add").first.click()
     page.wait_for_url("**/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Snow closes the Hamilton Road")

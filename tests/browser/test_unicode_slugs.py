@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.roles import EDITOR
 from articles.slugs import base_slug
+from tests.browser.conftest import log_in
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,11 +17,7 @@ HEADLINE = "پێشمەرگە خاڵێکی پشکنینی نوێ دەکەنەوە
 
 def test_a_sorani_headline_prepopulates_its_unicode_slug_and_is_read_there(page, live_server):
     make_staff("laurie", EDITOR)
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Username").fill("laurie")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server.url, "laurie")
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_label("Headline").press_sequentially(HEADLINE)
     page.get_by_label("Summary").fill("پێشمەرگە خاڵێکی نوێیان کردەوە.")  # the headline's change
