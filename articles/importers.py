@@ -53,6 +53,7 @@ from . import slugs
 from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
 from .text import xml_safe
+from .wire.credits import take_byline, take_closing_credits
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,7 +71,6 @@ DATELINE_RE = re.compile(
 # some agencies' copy) is accepted, and removed with whatever else XML 1.0 forbids
 # (articles.text, the rule every stored text follows).
 CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-EDITING_RE = re.compile(r"^(?:Editing|Edited) by\s+(?P<names>.+?)\.?$", re.IGNORECASE)
 
 
 class WireCopyError(ValueError):
@@ -142,6 +142,8 @@ class WireDocument:
     source: str
     body_paragraphs: list[str]
     editors: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)  # the writers the text credits
+    agency: str = ""  # the agency a byline line names: "By JANE ROE Associated Press"
 
     @property
     def body(self):
@@ -169,11 +171,6 @@ def split_paragraphs(text):
     return [p.strip() for p in paragraphs if p.strip()]
 
 
-def split_names(names):
-    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names.strip())
-    return [p.strip() for p in parts if p.strip()]
-
-
 def parse_wire_copy(text):
     """Parse one wire document. Raises WireCopyError with a reason for malformed input."""
     if CONTROL_CHARACTER_RE.search(text):
@@ -194,6 +191,8 @@ def parse_wire_copy(text):
         rest.insert(0, "\n".join(headline_lines[1:]).strip())
     if not rest:
         raise WireCopyError("only a headline: no summary, dateline or body")
+    # "By Jane Roe" before the dateline is a byline, never the summary (articles.wire.credits).
+    byline, rest = take_byline(rest)
 
     dateline_index = next(
         (i for i, paragraph in enumerate(rest) if DATELINE_RE.match(paragraph)), None
@@ -214,17 +213,8 @@ def parse_wire_copy(text):
     if not summary:
         summary = lead
 
-    editors = []
-    if body_paragraphs:
-        last_lines = body_paragraphs[-1].split("\n")
-        editing = EDITING_RE.match(last_lines[-1].strip())
-        if editing:
-            editors = split_names(editing["names"])
-            remainder = "\n".join(last_lines[:-1]).strip()
-            if remainder:
-                body_paragraphs[-1] = remainder
-            else:
-                body_paragraphs.pop()
+    # "Reporting by A; Editing by B", "/End/", desk codes: credits, not text.
+    closing, body_paragraphs = take_closing_credits(body_paragraphs)
 
     return WireDocument(
         headline=headline,
@@ -232,7 +222,9 @@ def parse_wire_copy(text):
         dateline_city=_normalise(match["city"]),
         source=_normalise(match["source"]),
         body_paragraphs=[p.rstrip() for p in body_paragraphs],
-        editors=editors,
+        editors=closing.editors,
+        bylines=list(dict.fromkeys(byline.bylines + closing.bylines)),
+        agency=byline.agency,
     )
 
 
@@ -530,7 +522,7 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
         _link(article, "tags", [names.get(Tag, name) for name in tags])
         editors = [names.get(Editor, name) for name in document.editors]
         _link(article, "editors", editors, replace=existing is not None)
-        credits = [names.get(Byline, name) for name in extra_bylines]
+        credits = [names.get(Byline, name) for name in extra_bylines + document.bylines]
         credits.append(names.get(Byline, document.source, kind=Byline.Kind.AGENCY))
         if existing is not None:
             ArticleByline.objects.filter(article=article).delete()

@@ -570,6 +570,16 @@ class Article(TextRuleModel):
         )
 
     @property
+    def standfirst(self):
+        """The summary as the page shows it under the headline: none when it is the body's
+        first paragraph (wire copy without a standfirst gives its lead as the summary), so
+        that the lead is shown once."""
+        first = next((p for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()), "")
+        if " ".join(self.summary.split()) == " ".join(first.split()):
+            return ""
+        return self.summary
+
+    @property
     def ordered_bylines(self):
         return [ab.byline for ab in self.article_bylines.all()]
 

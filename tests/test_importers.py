@@ -1,6 +1,7 @@
 """The wire-copy importer: parsing, place matching, importing files and the command."""
 
 import datetime
+import hashlib
 import io
 import json
 import os
@@ -1313,3 +1314,118 @@ def test_a_sidecar_name_of_forbidden_characters_only_is_no_name(tmp_path, db):
     path = write_doc(tmp_path, "blank", wire(), metadata={"tags": ["\x01\x02"]})
     summary, _ = run_import(path)
     assert summary.failures[0].reason == "metadata 'tags' must be a list of names"
+
+
+# --- credits, trailers and the lead (articles.wire.credits) ----------------------------
+
+AGENCY_STORY = """Bridge over the Greater Zab reopens
+
+By JANE ROE Associated Press
+
+ERBIL (Associated Press) – A road bridge reopened on Tuesday after repairs.
+
+Drivers said the crossing saved them an hour (each way).
+
+The ministry said more repairs would follow. (aa/bb)
+
+Reporting by Hêmin Îbrahîm and Ahmed al-Hassan; Editing by Sam Poe
+
+/End/
+"""
+
+
+@pytest.mark.django_db
+def test_agency_credits_become_bylines_and_editors_and_leave_the_body(tmp_path):
+    path = write_doc(tmp_path, "agency", AGENCY_STORY, metadata={"published_at": "2024-05-07"})
+    summary, results = run_import(path)
+    assert summary.count("imported") == 1, results["agency.txt"].reason
+    article = Article.objects.get()
+    assert [(b.name, b.kind) for b in article.ordered_bylines] == [
+        ("Jane Roe", Byline.Kind.PERSON),
+        ("Hêmin Îbrahîm", Byline.Kind.PERSON),
+        ("Ahmed al-Hassan", Byline.Kind.PERSON),
+        ("Associated Press", Byline.Kind.AGENCY),
+    ]
+    assert [e.name for e in article.editors.all()] == ["Sam Poe"]
+    assert article.summary == "A road bridge reopened on Tuesday after repairs."
+    assert article.body.split("\n\n") == [
+        "A road bridge reopened on Tuesday after repairs.",
+        "Drivers said the crossing saved them an hour (each way).",
+        "The ministry said more repairs would follow.",
+    ]
+
+
+def test_a_byline_line_is_never_taken_for_the_summary():
+    document = parse_wire_copy(
+        wire(summary="By Jane Roe", lead="A checkpoint opened.", editing=None)
+    )
+    assert document.bylines == ["Jane Roe"]
+    assert document.summary == "A checkpoint opened."
+    assert "Jane Roe" not in document.body
+
+
+def test_a_byline_line_after_the_summary_is_taken_before_the_dateline():
+    text = wire(dateline="By KAWA EZIDI, Rudaw\n\nDUHOK (Rudaw) – ", editing=None)
+    document = parse_wire_copy(text)
+    assert (document.bylines, document.agency) == (["Kawa Ezidi"], "Rudaw")
+    assert document.summary == "The Peshmerga opened a checkpoint on Sunday."
+    assert document.body_paragraphs == ["Officials said it would stay open."]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["Enditem", "(END)", "ma/lh", "(Kurdistan 24 Digital Media)", "/End/\n\n(aa/bb)"],
+)
+def test_trailers_leave_the_last_paragraph(closing):
+    document = parse_wire_copy(wire(body=(f"Officials said it would stay open. {closing}",)))
+    assert document.body_paragraphs == ["Officials said it would stay open."]
+    assert document.editors == ["Laurie Mylroie"]
+
+
+def test_a_closing_bracket_in_a_sentence_stays():
+    last = "Officials said it would stay open (for now)"
+    assert parse_wire_copy(wire(body=(last,))).body_paragraphs == [last]
+
+
+def test_the_seed_parses_exactly_as_before_credits_were_read():
+    document = parse_wire_copy(seed_text())
+    assert document.editors == ["Laurie Mylroie"]
+    assert document.bylines == []
+    assert len(document.body_paragraphs) == 12
+    body_sha256 = hashlib.sha256(document.body.encode()).hexdigest()
+    assert body_sha256 == "b1f2b918a9c45bf974b6e6ba0e8d4479f6be218c980a58a0dd19fa135b0db5c8"
+
+
+def standfirst_and_body(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    header, body = html.split('<div class="body">')
+    return header.count('class="standfirst"'), body
+
+
+@pytest.mark.django_db
+def test_a_story_without_a_standfirst_shows_its_lead_once(client, tmp_path):
+    text = wire(summary=None, lead="The Peshmerga opened a checkpoint near Makhmour.")
+    write_doc(tmp_path, "nolead", text, metadata={"published_at": "2024-05-07"})
+    run_import(tmp_path)
+    article = Article.objects.get()
+    standfirsts, body = standfirst_and_body(client, article)
+    assert standfirsts == 0
+    assert body.count("The Peshmerga opened a checkpoint near Makhmour.") == 1
+
+
+@pytest.mark.django_db
+def test_a_hand_written_summary_equal_to_the_first_paragraph_is_shown_once(client):
+    article = Article.objects.create(
+        headline="Checkpoint opens", summary="A checkpoint  opened.",
+        body="A checkpoint opened.\n\nIt will stay open.",
+        status=Article.Status.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    standfirsts, body = standfirst_and_body(client, article)
+    assert standfirsts == 0
+    assert body.count("A checkpoint opened.") == 1
+
+
+@pytest.mark.django_db
+def test_a_standfirst_different_from_the_lead_is_shown(client, seed_article):
+    standfirsts, body = standfirst_and_body(client, seed_article)
+    assert standfirsts == 1

@@ -1,0 +1,1 @@
+"""Wire ingest: parsing agencies' copy into plain values (see issue 14)."""
