@@ -54,6 +54,7 @@ from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
 from .text import xml_safe
 from .wire.credits import take_byline, take_closing_credits
+from .wire.datelines import parse_dateline
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -61,11 +62,6 @@ NOON = datetime.time(12, 0)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_SIDECAR_BYTES = 64 * 1024
 
-# "ERBIL (Kurdistan 24) – text": the city in capitals, the source in brackets, a dash.
-DATELINE_RE = re.compile(
-    r"^(?P<city>[A-Z][A-Z'’.\- ]*[A-Z.])\s*\((?P<source>[^()\n]{1,100})\)\s*[–—-]+\s*(?P<text>.+)$",
-    re.DOTALL,
-)
 # Anything below a space but the tab, line feed, form feed and carriage return: a file
 # holding these is not wire copy text, and is refused. The form feed (a page break in
 # some agencies' copy) is accepted, and removed with whatever else XML 1.0 forbids
@@ -138,12 +134,13 @@ def key_problem(key, limit):
 class WireDocument:
     headline: str
     summary: str
-    dateline_city: str
-    source: str
+    dateline_city: str  # "" when the text has no dateline, or names only its source
+    source: str  # "" when the text does not say: then the sidecar's, or the feed's
     body_paragraphs: list[str]
     editors: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)  # the writers the text credits
     agency: str = ""  # the agency a byline line names: "By JANE ROE Associated Press"
+    dateline_text: str = ""  # the place as the dateline writes it: "HASANKEYF, Turkey"
 
     @property
     def body(self):
@@ -194,22 +191,25 @@ def parse_wire_copy(text):
     # "By Jane Roe" before the dateline is a byline, never the summary (articles.wire.credits).
     byline, rest = take_byline(rest)
 
+    # The dateline opens the paragraph after the summary, or the first one when there is
+    # no summary (articles.wire.datelines). A story with none (a feature, a statement)
+    # imports too: its place and source come from the sidecar or the feed.
     dateline_index = next(
-        (i for i, paragraph in enumerate(rest) if DATELINE_RE.match(paragraph)), None
+        (i for i, paragraph in enumerate(rest[:2]) if parse_dateline(paragraph)), None
     )
+    summary = rest[0] if dateline_index == 1 or dateline_index is None else ""
+    dateline = None
     if dateline_index is None:
-        raise WireCopyError("no dateline paragraph of the form 'CITY (Source) – text'")
-    if dateline_index > 1:
-        raise WireCopyError(
-            "the dateline paragraph must follow the headline and summary, "
-            f"but paragraph {dateline_index + 2} is the first dateline"
-        )
-    summary = rest[0] if dateline_index == 1 else ""
-    match = DATELINE_RE.match(rest[dateline_index])
-    lead = match["text"].strip()
-    body_paragraphs = rest[dateline_index + 1 :]
-    if not summary or _normalise(lead) != _normalise(summary):
-        body_paragraphs.insert(0, lead)
+        body_paragraphs = rest[1:] or rest[:1]
+        lead = summary
+    else:
+        dateline = parse_dateline(rest[dateline_index])
+        body_paragraphs = rest[dateline_index + 1 :]
+        lead = dateline.rest
+        if not lead and body_paragraphs:  # "MOSUL, Iraq" alone on its line, then the text
+            lead = body_paragraphs.pop(0)
+        if lead and (not summary or _normalise(lead) != _normalise(summary)):
+            body_paragraphs.insert(0, lead)
     if not summary:
         summary = lead
 
@@ -219,8 +219,9 @@ def parse_wire_copy(text):
     return WireDocument(
         headline=headline,
         summary=summary,
-        dateline_city=_normalise(match["city"]),
-        source=_normalise(match["source"]),
+        dateline_city=_normalise(dateline.place or "") if dateline else "",
+        dateline_text=_normalise(dateline.place_text or "") if dateline else "",
+        source=_normalise(dateline.source or "") if dateline else "",
         body_paragraphs=[p.rstrip() for p in body_paragraphs],
         editors=closing.editors,
         bylines=list(dict.fromkeys(byline.bylines + closing.bylines)),
@@ -523,7 +524,8 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
         editors = [names.get(Editor, name) for name in document.editors]
         _link(article, "editors", editors, replace=existing is not None)
         credits = [names.get(Byline, name) for name in extra_bylines + document.bylines]
-        credits.append(names.get(Byline, document.source, kind=Byline.Kind.AGENCY))
+        if document.source:
+            credits.append(names.get(Byline, document.source, kind=Byline.Kind.AGENCY))
         if existing is not None:
             ArticleByline.objects.filter(article=article).delete()
         ArticleByline.objects.bulk_create(
@@ -550,12 +552,53 @@ def is_clash_with_a_concurrent_writer(error):
     return isinstance(error, IntegrityError) if sqlstate is None else sqlstate in CLASH_SQLSTATES
 
 
-def import_wire_file(path, matcher, key=None, names=None):
+def sidecar_text(metadata, name):
+    """The sidecar's `name` ("source", "dateline"): text, or "" when it gives none."""
+    value = metadata.get(name, "")
+    if not isinstance(value, str):
+        raise WireCopyError(f"metadata '{name}' must be text")
+    return _normalise(xml_safe(value))
+
+
+class FeedSources:
+    """The source each folder's copy comes from when its text and sidecar do not say:
+    `ingest.json` in the folder (`{"source": "..."}`), else the import's `--source`.
+    Each folder's file is read once per run."""
+
+    def __init__(self, default=""):
+        self.default = _normalise(default or "")
+        self._by_folder = {}
+
+    def for_file(self, path):
+        folder = Path(path).parent
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._read(folder / "ingest.json")
+        return self._by_folder[folder]
+
+    def _read(self, path):
+        try:
+            data = read_regular_file(path, MAX_SIDECAR_BYTES)
+        except FileNotFoundError:
+            return self.default
+        except (OSError, WireCopyError) as error:
+            return WireCopyError(f"{printable_name(path.name)}: {error}")
+        try:
+            value = json.loads(decode_wire_bytes(data))
+        except (ValueError, WireCopyError):
+            return WireCopyError(f"{printable_name(path.name)} is not a JSON object")
+        if not isinstance(value, dict) or not isinstance(value.get("source", ""), str):
+            return WireCopyError(f'{printable_name(path.name)} must be {{"source": "..."}}')
+        return _normalise(xml_safe(value.get("source", ""))) or self.default
+
+
+def import_wire_file(path, matcher, key=None, names=None, feed=None):
     """Import one document; returns an ImportResult and never raises for bad input.
 
     `key` identifies the document across imports (default: the file name without .txt);
-    `names` carries looked-up tags, editors and bylines from one document to the next."""
+    `names` carries looked-up tags, editors and bylines from one document to the next;
+    `feed` (FeedSources) says the source of copy whose text and sidecar name none."""
     names = names if names is not None else NameCache()
+    feed = feed if feed is not None else FeedSources()
     path = Path(path)
     try:
         try:
@@ -567,6 +610,14 @@ def import_wire_file(path, matcher, key=None, names=None):
         document = parse_wire_copy(decode_wire_bytes(data))
         tags, extra_bylines, status = _validate_metadata(metadata)
         published_at = parse_published_at(metadata.get("published_at"))
+        if not document.source:  # from the sidecar, else the folder's ingest.json or --source
+            document.source = sidecar_text(metadata, "source")
+            if not document.source:
+                document.source = feed.for_file(path)
+                if isinstance(document.source, WireCopyError):
+                    raise document.source
+        if not document.dateline_city:
+            document.dateline_city = document.dateline_text = sidecar_text(metadata, "dateline")
     except WireCopyError as error:
         return ImportResult(path, "failed", reason=str(error))
     except OSError as error:
@@ -579,13 +630,19 @@ def import_wire_file(path, matcher, key=None, names=None):
         return ImportResult(path, "unchanged", article=existing)
 
     warnings = []
-    dateline = matcher.lookup(document.dateline_city)
-    if dateline is None:
-        warnings.append(f"dateline {document.dateline_city!r} is not in the gazetteer")
+    # A place outside Iraq ("HASANKEYF, Turkey") is no Iraqi place, whatever its name.
+    dateline = matcher.lookup(document.dateline_city) if not _abroad(document) else None
+    if not document.dateline_city:
+        # Flagged for an editor: a new story stays a draft until someone places it.
+        warnings.append("no dateline: left as a draft for an editor to check place and source")
+    elif dateline is None:
+        warnings.append(f"dateline {document.dateline_text!r} is not in the gazetteer")
     regions = matcher.find("\n".join([document.headline, document.summary, document.body]))
 
     if status is None:
         status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
+    if not document.dateline_city and existing is None:
+        status = Article.Status.DRAFT  # flagged: see the warning above
     if status == Article.Status.PUBLISHED and published_at is None:
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
 
@@ -671,9 +728,21 @@ def commits_without_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def import_paths(paths, on_result=None, shard=None):
+def _abroad(document):
+    """Whether the dateline names a country or region that is not Iraq's."""
+    region = document.dateline_text.partition(",")[2].strip().casefold()
+    return bool(region) and not any(word in region for word in IRAQ_REGION_WORDS)
+
+
+# What a dateline's ", region" says of a place in Iraq: "Iraq", "Kurdistan Region", ...
+IRAQ_REGION_WORDS = ("iraq", "kurdistan", "krg", "العراق", "كوردستان", "کوردستان", "كردستان")
+
+
+def import_paths(paths, on_result=None, shard=None, source=""):
     """Import every `.txt` document under the given files and folders (with `shard`, a
-    share of them: see iter_wire_files)."""
+    share of them: see iter_wire_files). `source` is the feed's, for copy that names none
+    (FeedSources)."""
+    feed = FeedSources(source)
     matcher = PlaceMatcher.from_gazetteer()
     names = NameCache()
     summary = ImportSummary()
@@ -681,7 +750,7 @@ def import_paths(paths, on_result=None, shard=None):
     with commits_without_waiting_for_disk():
         for path, key in iter_wire_files(paths, shard):
             try:
-                result = import_wire_file(path, matcher, key=key, names=names)
+                result = import_wire_file(path, matcher, key=key, names=names, feed=feed)
             except Exception as error:  # whatever one file meets fails that file alone
                 names.clear()
                 problem = printable_name(f"{type(error).__name__}: {error}")
@@ -695,13 +764,13 @@ def import_paths(paths, on_result=None, shard=None):
     return summary
 
 
-def import_paths_side_by_side(paths, workers, on_result=None):
+def import_paths_side_by_side(paths, workers, on_result=None, source=""):
     """import_paths in `workers` processes at once, each with a share of the files: on
     PostgreSQL, which takes several writers, a backfill of years of wire copy uses every
     core. Each process reports its own results (on_result runs in it); the summary is
     theirs added up."""
     if workers == 1:
-        return import_paths(paths, on_result)
+        return import_paths(paths, on_result, source=source)
     if connection.vendor != "postgresql":
         raise ValueError("importing side by side needs PostgreSQL; SQLite takes one writer")
     # Each process must open its own connections: none may be inherited open.
@@ -718,7 +787,7 @@ def import_paths_side_by_side(paths, workers, on_result=None):
         forget_connection_pools()
         summary, error = ImportSummary(), None
         try:
-            summary = import_paths(listing, on_result, shard=(shard, workers))
+            summary = import_paths(listing, on_result, shard=(shard, workers), source=source)
         except BaseException as failure:  # reported, not lost with the process
             error = printable_name(f"{type(failure).__name__}: {failure}")
         finally:

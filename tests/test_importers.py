@@ -185,10 +185,12 @@ def test_empty_or_whitespace_document_is_rejected_as_empty(text):
         parse_wire_copy(text)
 
 
-def test_document_without_a_dateline_paragraph_is_rejected():
+def test_document_without_a_dateline_paragraph_parses_without_place_or_source():
     text = "Headline\n\nSummary.\n\nA paragraph with no dateline.\n"
-    with pytest.raises(WireCopyError, match="no dateline paragraph"):
-        parse_wire_copy(text)
+    document = parse_wire_copy(text)
+    assert (document.dateline_city, document.source) == ("", "")
+    assert document.summary == "Summary."
+    assert document.body == "A paragraph with no dateline."
 
 
 def test_document_with_only_a_headline_is_rejected():
@@ -196,10 +198,11 @@ def test_document_with_only_a_headline_is_rejected():
         parse_wire_copy("Just a headline\n")
 
 
-def test_dateline_after_several_paragraphs_is_rejected():
+def test_a_dateline_after_several_paragraphs_is_body_text_not_the_dateline():
     text = "Headline\n\nSummary.\n\nAnother paragraph.\n\nERBIL (Kurdistan 24) – Late.\n"
-    with pytest.raises(WireCopyError, match="must follow the headline and summary"):
-        parse_wire_copy(text)
+    document = parse_wire_copy(text)
+    assert document.dateline_city == ""
+    assert document.body_paragraphs == ["Another paragraph.", "ERBIL (Kurdistan 24) – Late."]
 
 
 def test_headline_longer_than_300_characters_is_rejected():
@@ -424,26 +427,23 @@ def test_each_bad_file_fails_with_its_reason_and_the_good_one_imports(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x00\xff\x13\x9c\x00\x8e\xd4\x01\xfe")
     latin1 = wire(headline="Café in Erbil", dateline="ERBIL (Kurdistan 24) - ")
     (tmp_path / "latin1.txt").write_bytes(latin1.encode("latin-1"))
-    write_doc(tmp_path, "no_dateline", "Headline\n\nSummary.\n\nNo dateline here.\n")
     write_doc(tmp_path, "bad_json", wire(headline="A story with broken metadata"))
     (tmp_path / "bad_json.json").write_text('{"tags": ["ISIS"', encoding="utf-8")
 
     summary, results = run_import(tmp_path)
 
-    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 5 failed"
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 4 failed"
     assert results[good.name].outcome == "imported"
     reasons = {f.path.name: f.reason for f in summary.failures}
     assert set(reasons) == {
         "empty.txt",
         "binary.txt",
         "latin1.txt",
-        "no_dateline.txt",
         "bad_json.txt",
     }
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["latin1.txt"]
-    assert "dateline" in reasons["no_dateline.txt"]
     assert "bad_json.json is not valid JSON" in reasons["bad_json.txt"]
     assert all(f.article is None for f in summary.failures)
 
@@ -909,7 +909,7 @@ def test_a_worker_that_stops_makes_the_import_incomplete_not_finished(tmp_path, 
     write_numbered_docs(tmp_path, 6)
     real_import_paths = importers.import_paths
 
-    def second_share_breaks(paths, on_result=None, shard=None):
+    def second_share_breaks(paths, on_result=None, shard=None, source=""):
         if shard == (1, 2):
             raise RuntimeError("the connection was lost")
         return real_import_paths(paths, on_result, shard)
@@ -1255,7 +1255,7 @@ def test_workers_share_one_listing_so_a_file_gone_meanwhile_fails_alone(tmp_path
     write_numbered_docs(tmp_path, 6)
     real_import_paths = importers.import_paths
 
-    def first_share_sees_a_file_go(paths, on_result=None, shard=None):
+    def first_share_sees_a_file_go(paths, on_result=None, shard=None, source=""):
         if shard == (0, 2):  # the listing the parent made still has it
             (tmp_path / "batch0" / "story0.txt").unlink()
         return real_import_paths(paths, on_result, shard)
@@ -1314,6 +1314,93 @@ def test_a_sidecar_name_of_forbidden_characters_only_is_no_name(tmp_path, db):
     path = write_doc(tmp_path, "blank", wire(), metadata={"tags": ["\x01\x02"]})
     summary, _ = run_import(path)
     assert summary.failures[0].reason == "metadata 'tags' must be a list of names"
+
+
+# --- datelines and sources in every house style (issue 14) ------------------------------------
+
+HOUSE_STYLES = [
+    # (file, dateline paragraph start, sidecar, dateline slug, source)
+    ("ap", "DUHOK, Iraq (AP) — ", None, "duhok-city", "AP"),
+    ("xinhua", "KIRKUK, March 9 (Xinhua) -- ", None, "kirkuk-city", "Xinhua"),
+    ("afp", "Basra (AFP) – ", None, "basra-city", "AFP"),
+    ("un", "Baghdad, 3 August 2014 - ", {"source": "UNAMI"}, "baghdad-city", "UNAMI"),
+    ("bare", "SULAIMANI — ", None, "sulaimani-city", "Wire Desk"),
+    ("region", "ERBIL, Kurdistan Region - ", None, "erbil-city", "Wire Desk"),
+    ("colon", "ZAKHO, Iraq: ", {"source": "Zakho Press"}, "zakho", "Zakho Press"),
+    ("slash", "ARBIL / IraqiNews.com: ", None, "erbil-city", "IraqiNews.com"),
+    ("nodash", "Najaf (IraqiNews.com) ", None, "najaf", "IraqiNews.com"),
+    ("line", "MOSUL, Iraq\n", None, "mosul", "Wire Desk"),
+]
+
+
+@pytest.mark.django_db
+def test_stories_in_ten_house_styles_import_with_their_place_and_source(tmp_path):
+    for name, dateline, metadata, _, _ in HOUSE_STYLES:
+        write_doc(tmp_path, name, wire(headline=f"Story {name}", dateline=dateline), metadata)
+    results = {}
+    summary = import_paths(
+        [tmp_path], on_result=lambda r: results.__setitem__(r.path.stem, r), source="Wire Desk"
+    )
+    assert summary.count("imported") == 10, summary.failures
+    for name, _, _, slug, source in HOUSE_STYLES:
+        article = Article.objects.get(import_key=name)
+        assert (article.dateline.slug, article.source) == (slug, source), name
+        assert article.ordered_bylines[0].name == source
+        assert article.body.startswith("The Peshmerga opened a checkpoint on Sunday.") or (
+            article.summary == "The Peshmerga opened a checkpoint on Sunday."
+        )
+        assert results[name].warnings == []
+
+
+@pytest.mark.django_db
+def test_a_folder_ingest_json_gives_the_source_the_text_does_not(tmp_path):
+    (tmp_path / "ingest.json").write_text('{"source": "Shafaq News"}', encoding="utf-8")
+    write_doc(tmp_path, "bare", wire(dateline="SULAIMANI — "))
+    write_doc(tmp_path, "named", wire(dateline="ERBIL (Rudaw) – "))
+    run_import(tmp_path)
+    assert Article.objects.get(import_key="bare").source == "Shafaq News"
+    assert Article.objects.get(import_key="named").source == "Rudaw"
+
+
+@pytest.mark.django_db
+def test_a_source_alone_before_a_slash_is_the_source_with_no_place(tmp_path):
+    write_doc(tmp_path, "shafaq", wire(dateline="Shafaq News/ "), {"dateline": "Basra"})
+    run_import(tmp_path)
+    article = Article.objects.get()
+    assert (article.source, article.dateline.slug) == ("Shafaq News", "basra-city")
+
+
+@pytest.mark.django_db
+def test_a_dateline_abroad_is_no_iraqi_place(tmp_path):
+    # Duhok is in the gazetteer, but "DUHOK, Turkey" would not be it: the country decides.
+    write_doc(tmp_path, "abroad", wire(dateline="HASANKEYF, Turkey (AFP) - "))
+    write_doc(tmp_path, "namesake", wire(dateline="DUHOK, Turkey (AFP) - "))
+    _, results = run_import(tmp_path)
+    assert Article.objects.get(import_key="namesake").dateline is None
+    assert results["abroad.txt"].warnings == [
+        "dateline 'HASANKEYF, Turkey' is not in the gazetteer"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_story_with_no_dateline_imports_as_a_draft_flagged_for_an_editor(tmp_path):
+    published = {"published_at": "2020-03-09T13:00:00+03:00", "source": "KRG"}
+    write_doc(tmp_path, "feature", wire(dateline=""), published)
+    summary, results = run_import(tmp_path)
+    assert summary.count("imported") == 1
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert (article.dateline, article.source) == (None, "KRG")
+    assert results["feature.txt"].warnings == [
+        "no dateline: left as a draft for an editor to check place and source"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_source_option_of_the_command_is_the_feeds(tmp_path):
+    write_doc(tmp_path, "bare", wire(dateline="SULAIMANI — "))
+    call_command("import_seeds", str(tmp_path), "--source", "NINA", stdout=io.StringIO())
+    assert Article.objects.get().source == "NINA"
 
 
 # --- credits, trailers and the lead (articles.wire.credits) ----------------------------

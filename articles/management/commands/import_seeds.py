@@ -18,6 +18,11 @@ class Command(BaseCommand):
             default=1,
             help="import in this many processes at once (PostgreSQL only; one per core)",
         )
+        parser.add_argument(
+            "--source",
+            default="",
+            help="the agency of copy that names none, in its text, sidecar or ingest.json",
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"] or [settings.BASE_DIR / "seeds"]
@@ -38,7 +43,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: warning: {warning}")
 
         try:
-            summary = import_paths_side_by_side(paths, workers, on_result=report)
+            summary = import_paths_side_by_side(
+                paths, workers, on_result=report, source=options["source"]
+            )
         except ImportIncomplete as incomplete:
             raise CommandError(
                 f"Import incomplete: {incomplete}. Imported meanwhile: {incomplete.summary}. "
