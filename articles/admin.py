@@ -396,12 +396,13 @@ class ArticleAdminForm(forms.ModelForm):
             .values_list("lock_version", flat=True)
             .first()
         )
-        if live_lock is None:
-            return
+        loaded = cleaned["lock_version"]
+        decisions = self.data.get("conflict_fields")
+        if live_lock is None or (loaded == live_lock and not decisions):
+            return  # nobody saved meanwhile: the ordinary save reads nothing more
         fresh = Article.objects.get(pk=self.instance.pk)
         current = current_state(fresh)
         submitted = submitted_state(cleaned, self.posted_byline_ids(), current)
-        loaded = cleaned["lock_version"]
         if loaded == live_lock:
             self.apply_decisions(cleaned, fresh, current, submitted)
             return

@@ -734,3 +734,23 @@ def test_a_public_note_of_two_paragraphs_posted_back_with_crlf_is_not_a_rewrite(
     assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
     assert Article.objects.get(pk=story.pk).headline == "Bridges reopen"
     assert story.corrections.get().text == "The bridge is the Khabat bridge.\n\nIt crosses the Zab."
+
+
+def test_a_save_nobody_raced_reads_no_merge_state(editor_client):
+    """The three-way merge reads the article's state only when someone saved meanwhile
+    (or a conflict is being decided): an ordinary save costs nothing extra."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_story
+
+    story = make_story()
+    data = article_post_data(story, headline="Subbed")
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.post(change_url(story), data).status_code == 302
+    full_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "articles_article"."id", "articles_article"."headline"')
+    ]
+    assert len(full_reads) == 1  # the change form's own read of the article
