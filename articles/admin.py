@@ -56,6 +56,7 @@ from .models import (
     Tag,
 )
 from .search import search_articles
+from .text import lf
 
 PUBLISH_PERMISSION = "articles.publish_article"
 # A bulk action changes each article in one transaction, with a revision each: "select
@@ -188,11 +189,6 @@ class ArticleBylineInline(admin.TabularInline):
     fields = ("byline", "position")
     verbose_name = "byline"
     verbose_name_plural = "bylines (in order)"
-
-
-def lf(text):
-    """Text with LF line endings, as the newsroom stores it."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
 
 
 class PlainTextField(forms.CharField):

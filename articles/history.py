@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from .models import Article, ArticleByline, Byline, Correction, Editor, Region, Tag
-from .text import xml_safe
+from .text import lf, xml_safe
 
 # The article's own fields an editor sees and edits, in the form's order.
 ARTICLE_FIELDS = [
@@ -104,7 +104,7 @@ def _normalise(name, value):
         # Browsers post a textarea's lines ending in CRLF; imports and scripts store LF.
         # Line endings are not an edit: a form that left the body alone must not count
         # as changing it (a false conflict, a "Body" change in History).
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return lf(value)
     return "" if value is None else value
 
 

@@ -52,7 +52,7 @@ from django.utils.dateparse import parse_datetime
 from . import slugs
 from .archive_cache import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
-from .text import xml_safe
+from .text import lf, xml_safe
 from .wire.credits import take_byline, take_closing_credits
 from .wire.datelines import parse_dateline
 
@@ -163,7 +163,7 @@ def decode_wire_bytes(data):
 
 
 def split_paragraphs(text):
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = lf(text)
     paragraphs = re.split(r"\n\s*\n", text)
     return [p.strip() for p in paragraphs if p.strip()]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .rendering import render_markdown
 from .slugs import unique_slug
-from .text import xml_safe_data
+from .text import lf, xml_safe_data
 
 
 class TextRuleModel(models.Model):
@@ -574,7 +574,7 @@ class Article(TextRuleModel):
         """The summary as the page shows it under the headline: none when it is the body's
         first paragraph (wire copy without a standfirst gives its lead as the summary), so
         that the lead is shown once."""
-        first = next((p for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()), "")
+        first = next((p for p in lf(self.body).split("\n\n") if p.strip()), "")
         if " ".join(self.summary.split()) == " ".join(first.split()):
             return ""
         return self.summary

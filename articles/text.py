@@ -68,3 +68,10 @@ def escape_xml_text(text):
         .replace(">", "&#x3E;")
         .replace("\r", "&#xD;")
     )
+
+
+def lf(text):
+    """`text` with LF line endings, as the newsroom stores it: browsers post a textarea's
+    lines ending in CRLF, and some wire copy ends them in CR. Anything not a string as it
+    is."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
