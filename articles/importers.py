@@ -51,10 +51,15 @@ from django.utils.dateparse import parse_datetime
 
 from . import slugs
 from .archive_cache import StatisticsFollowGrowth
-from .models import Article, ArticleByline, Byline, Editor, Region, Tag, publication_date_error
+from .models import Article, ArticleByline, Byline, Editor, Tag, publication_date_error
 from .text import lf, xml_safe
 from .wire.credits import take_byline, take_closing_credits
 from .wire.datelines import parse_dateline
+from .wire.places import PlaceMatcher
+from .wire.story import Story
+
+# The name parse_wire_copy's value had before formats other than plain text came.
+WireDocument = Story
 
 MAX_HEADLINE_LENGTH = 300
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -130,23 +135,6 @@ def key_problem(key, limit):
     return ""
 
 
-@dataclass
-class WireDocument:
-    headline: str
-    summary: str
-    dateline_city: str  # "" when the text has no dateline, or names only its source
-    source: str  # "" when the text does not say: then the sidecar's, or the feed's
-    body_paragraphs: list[str]
-    editors: list[str] = field(default_factory=list)
-    bylines: list[str] = field(default_factory=list)  # the writers the text credits
-    agency: str = ""  # the agency a byline line names: "By JANE ROE Associated Press"
-    dateline_text: str = ""  # the place as the dateline writes it: "HASANKEYF, Turkey"
-
-    @property
-    def body(self):
-        return "\n\n".join(self.body_paragraphs)
-
-
 def _normalise(text):
     return " ".join(text.split())
 
@@ -216,7 +204,7 @@ def parse_wire_copy(text):
     # "Reporting by A; Editing by B", "/End/", desk codes: credits, not text.
     closing, body_paragraphs = take_closing_credits(body_paragraphs)
 
-    return WireDocument(
+    return Story(
         headline=headline,
         summary=summary,
         dateline_city=_normalise(dateline.place or "") if dateline else "",
@@ -227,45 +215,6 @@ def parse_wire_copy(text):
         bylines=list(dict.fromkeys(byline.bylines + closing.bylines)),
         agency=byline.agency,
     )
-
-
-class PlaceMatcher:
-    """Finds gazetteer places named in text, by name or alternative spelling.
-
-    Built once per import run: one compiled pattern, longest names first so that
-    "Qarachugh Mountain" wins over "Qarachugh". Where a name belongs to several
-    places (Erbil the city and the governorate), the most specific place wins."""
-
-    def __init__(self, regions):
-        self.places_by_name = {}
-        for region in regions:
-            for name in region.all_names:
-                key = name.casefold()
-                current = self.places_by_name.get(key)
-                if current is None or region.depth > current.depth:
-                    self.places_by_name[key] = region
-        names = sorted(self.places_by_name, key=len, reverse=True)
-        self.pattern = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.I)
-            if names
-            else None
-        )
-
-    @classmethod
-    def from_gazetteer(cls):
-        return cls(Region.objects.all())
-
-    def lookup(self, name):
-        return self.places_by_name.get(_normalise(name).casefold())
-
-    def find(self, text):
-        if self.pattern is None:
-            return []
-        found = {}
-        for match in self.pattern.finditer(text):
-            region = self.places_by_name[match.group(1).casefold()]
-            found.setdefault(region.pk, region)
-        return list(found.values())
 
 
 @dataclass
@@ -512,6 +461,8 @@ def _write_article(*, existing, key, document, metadata, checksum, status, publi
         article.body = document.body
         article.source = document.source
         article.dateline = dateline
+        # As filed: the place the page shows when the gazetteer does not hold it.
+        article.dateline_text = document.dateline_text[:200]
         article.import_checksum = checksum
         article.save()
         if existing is None and published_at is not None:

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .rendering import render_markdown
 from .slugs import unique_slug
@@ -51,7 +51,38 @@ class TextRuleModel(models.Model):
                 setattr(self, field.attname, cleaned)
 
 
-class Region(TextRuleModel):
+def article_languages():
+    """The languages the newsroom publishes in: settings.LANGUAGES, (code, name) pairs."""
+    return settings.LANGUAGES
+
+
+def default_article_language():
+    """The newsroom's main language (settings.LANGUAGE_CODE, as one of LANGUAGES)."""
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+class NamedInLanguages(models.Model):
+    """A place, tag or byline with a name in each of the newsroom's languages.
+
+    `name` is the name in the main language; `names` maps other language codes to
+    names ({"ckb": "هەولێر", "ar": "أربيل", "kmr": "Hewlêr"}). The slug is one for
+    every language and never follows a name."""
+
+    names = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The name in each other language, by language code: {"ckb": "هەولێر"}.',
+    )
+
+    class Meta:
+        abstract = True
+
+    def name_in(self, language):
+        """The name in `language` (a code of settings.LANGUAGES), else the main name."""
+        return (self.names or {}).get(language) or self.name
+
+
+class Region(NamedInLanguages, TextRuleModel):
     """A place in the gazetteer. The tree is stored as a materialised path so that
     "this region and every place inside it" is one indexed prefix lookup."""
 
@@ -60,8 +91,12 @@ class Region(TextRuleModel):
         REGION = "region", "Region"
         GOVERNORATE = "governorate", "Governorate"
         DISTRICT = "district", "District"
+        SUBDISTRICT = "subdistrict", "Subdistrict"
         CITY = "city", "City"
+        TOWN = "town", "Town or village"
         LANDMARK = "landmark", "Landmark"
+        RIVER = "river", "River"
+        AREA = "area", "Area (border area, mountains, plain)"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -125,7 +160,8 @@ class Region(TextRuleModel):
 
     @property
     def all_names(self):
-        return [self.name, *self.alternative_names]
+        """Every name that finds this place in text: in each language, and spellings."""
+        return [self.name, *(self.names or {}).values(), *self.alternative_names]
 
 
 class InUseQuerySet(models.QuerySet):
@@ -148,7 +184,7 @@ class TagQuerySet(InUseQuerySet):
     article_relation = "tags"
 
 
-class Byline(TextRuleModel):
+class Byline(NamedInLanguages, TextRuleModel):
     """A credited writer: a reporter, or an organisation such as a news agency."""
 
     class Kind(models.TextChoices):
@@ -160,6 +196,11 @@ class Byline(TextRuleModel):
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     bio = models.TextField(blank=True)
+    alternative_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names copy credits it by, one byline for all: Kurdistan24, K24.",
+    )
 
     objects = BylineQuerySet.as_manager()
 
@@ -205,7 +246,7 @@ class Editor(TextRuleModel):
         super().save(*args, **kwargs)
 
 
-class Tag(TextRuleModel):
+class Tag(NamedInLanguages, TextRuleModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
@@ -397,8 +438,26 @@ class Article(TextRuleModel):
         related_name="datelined_articles",
         help_text="Where the story was filed.",
     )
+    dateline_text = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The dateline as filed, for a place the gazetteer does not hold "
+        "(ANKARA; HASANKEYF, Turkey).",
+    )
     source = models.CharField(
         max_length=200, blank=True, help_text="Who supplied the story, e.g. Kurdistan 24."
+    )
+    language = models.CharField(
+        max_length=12, choices=article_languages, default=default_article_language
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this is a translation of; each translation keeps its own "
+        "address, bylines, history and publication.",
     )
     regions = models.ManyToManyField(Region, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
@@ -455,6 +514,17 @@ class Article(TextRuleModel):
             # The editors' list in the admin: every status, newest first. Without it a
             # deep page or a search sorted a million rows (2 s and 11 s at 1M).
             models.Index(fields=["-published_at", "-id"], name="article_date_idx"),
+            # Each language's edition: its published articles, newest first.
+            models.Index(
+                fields=["language", "-published_at", "-id"],
+                name="article_language_idx",
+                condition=Q(status="published"),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="one_translation_per_language"
+            ),
         ]
 
     def __str__(self):
@@ -537,6 +607,28 @@ class Article(TextRuleModel):
         super().clean()
         if self.publication_date_error:
             raise ValidationError({"published_at": self.publication_date_error})
+        if self.translation_of_id:
+            # Translations hang from one original: a translation of a translation is
+            # a translation of that one's original.
+            original = self.translation_of
+            if original.translation_of_id:
+                original = self.translation_of = original.translation_of
+            if original.pk == self.pk:
+                raise ValidationError({"translation_of": "A story is not its own translation."})
+            if original.language == self.language:
+                raise ValidationError(
+                    {"translation_of": "A translation is in another language than its original."}
+                )
+
+    def language_versions(self):
+        """The other languages' versions of this story (its original and the original's
+        other translations), any status: filter with published() for readers."""
+        original_id = self.translation_of_id or self.pk
+        return (
+            Article.objects.filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+            .exclude(pk=self.pk)
+            .order_by("language")
+        )
 
     @property
     def publication_date_error(self):

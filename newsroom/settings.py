@@ -169,6 +169,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The languages the newsroom publishes in, each article in one of them (Article.language):
+# a newsroom adds Turkish or Persian here. Names are as their readers write them.
+LANGUAGES = [
+    ("en", "English"),
+    ("ckb", "کوردی"),
+    ("kmr", "Kurmancî"),
+    ("ar", "العربية"),
+]
 # The newsroom's day: date URLs and date filters mean days in Erbil and Baghdad,
 # whatever zone the server runs in.
 TIME_ZONE = "Asia/Baghdad"
