@@ -43,21 +43,26 @@ SORANI_LETTERS = frozenset("ەێۆڕڵڤیک")
 ARABIC_LETTERS = frozenset("ةىكيأإؤ")
 KURMANJI_LETTERS = frozenset("êîûçş")
 
-SORANI_WORDS = frozenset(
+
+def _words(text):
+    return frozenset(text.split())
+
+
+SORANI_WORDS = _words(
     "و لە بۆ کە ئەم ئەو ئەوە ئەمە دەڵێت لەگەڵ بە دوای هەروەها ئەوەی کرد ڕایگەیاند بوو "
-    "هەیە نییە تر لەسەر لەبارەی ئێستا دەکات دەبێت کرا بەڵام یان هەر چونکە".split()
+    "هەیە نییە تر لەسەر لەبارەی ئێستا دەکات دەبێت کرا بەڵام یان هەر چونکە"
 )
-ARABIC_WORDS = frozenset(
+ARABIC_WORDS = _words(
     "في من على أن إن التي الذي قال إلى الى عن مع هذا هذه كان ما بعد وقال كما أو ذلك "
-    "بين حيث وفي الذين وأضاف أيضا خلال منذ قد لا عام".split()
+    "بين حيث وفي الذين وأضاف أيضا خلال منذ قد لا عام"
 )
-KURMANJI_WORDS = frozenset(
+KURMANJI_WORDS = _words(
     "û li di ku de bi ji ew hat wek jî ya yê yên re ve ên hatin kir got ev wê her "
-    "tê dike ne be bû piştî navbera herêma".split()
+    "tê dike ne be bû piştî navbera herêma"
 )
-ENGLISH_WORDS = frozenset(
+ENGLISH_WORDS = _words(
     "the of and to in is was that for on with as by from at said it are were has have "
-    "be an which this not had but his her their its been will who they".split()
+    "be an which this not had but his her their its been will who they"
 )
 EVIDENCE = {
     "ckb": (SORANI_LETTERS, SORANI_WORDS),
