@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.wire.datelines import Dateline, parse_dateline
+from articles.wire.datelines import COMMON_WORDS, Dateline, parse_dateline
 
 # (paragraph, place, region, date, source, rest): the issue's table first, then more.
 DATELINES = [
@@ -62,6 +62,38 @@ DATELINES = [
      "قالت وزارة الداخلية"),
     ("هەولێر – ڕۆژی دووشەممە", "هەولێر", None, None, None, "ڕۆژی دووشەممە"),
     ("السليمانية (شفق نيوز) - أعلنت", "السليمانية", None, None, "شفق نيوز", "أعلنت"),
+    # Arabic and Sorani, as their desks file them (issue 13).
+    ("هەولێر (کوردستان ٢٤) – سەنتەری ڕاگەیاندن ڕایگەیاند.", "هەولێر", None, None,
+     "کوردستان ٢٤", "سەنتەری ڕاگەیاندن ڕایگەیاند."),
+    ("هەولێر (کوردستان ۲۴) – ڕۆژی دووشەممە", "هەولێر", None, None, "کوردستان ۲۴",
+     "ڕۆژی دووشەممە"),
+    ("أربيل (رووداو) – أعلنت وزارة الصحة", "أربيل", None, None, "رووداو",
+     "أعلنت وزارة الصحة"),
+    ("بغداد/ شفق نيوز/ أعلنت وزارة الداخلية", "بغداد", None, None, "شفق نيوز",
+     "أعلنت وزارة الداخلية"),
+    ("السليمانية - أعلنت مديرية الصحة", "السليمانية", None, None, None,
+     "أعلنت مديرية الصحة"),
+    ("أربيل، ٩ آذار ٢٠٢٠ (رووداو) – قال مصدر", "أربيل", None, "٩ آذار ٢٠٢٠", "رووداو",
+     "قال مصدر"),
+    ("كركوك، 9 مارس 2020 - قال مصدر أمني", "كركوك", None, "9 مارس 2020", None,
+     "قال مصدر أمني"),
+    ("هەولێر، ٩ی ئازاری ٢٠٢٠ – ڕۆژی دووشەممە", "هەولێر", None, "٩ی ئازاری ٢٠٢٠", None,
+     "ڕۆژی دووشەممە"),
+    ("دهۆک، یەکشەممە (ڕووداو) – پارێزگار ڕایگەیاند", "دهۆک", None, "یەکشەممە", "ڕووداو",
+     "پارێزگار ڕایگەیاند"),
+    ("أربيل، الاثنين (كوردستان 24) - أعلن", "أربيل", None, "الاثنين", "كوردستان 24",
+     "أعلن"),
+    ("السليمانية، إقليم كوردستان (رووداو) – أعلنت", "السليمانية", "إقليم كوردستان", None,
+     "رووداو", "أعلنت"),
+    ("شفق نيوز/ أعلنت وزارة النفط", None, None, None, "شفق نيوز", "أعلنت وزارة النفط"),
+    # Kurmanji: Latin letters with diacritics.
+    ("HEWLÊR (Kurdistan24) – Navenda Ragihandinê ragihand.", "HEWLÊR", None, None,
+     "Kurdistan24", "Navenda Ragihandinê ragihand."),
+    ("Dihok, Herêma Kurdistanê – Xwendekar vegeriyan.", "Dihok", "Herêma Kurdistanê", None,
+     None, "Xwendekar vegeriyan."),
+    ("Hewlêr, 9ê Adarê 2020 (Rûdaw) – Parêzgar got.", "Hewlêr", None, "9ê Adarê 2020",
+     "Rûdaw", "Parêzgar got."),
+    ("ÇOLEMÊRG – Gundî vegeriyan.", "ÇOLEMÊRG", None, None, None, "Gundî vegeriyan."),
 ]  # fmt: skip
 
 
@@ -102,6 +134,13 @@ NOT_DATELINES = [
     "US forces – who arrived on Monday – left.",
     "NATO - which has advisers in Iraq - said nothing.",
     "قال الوزير العراقي – في بيان",
+    "قال الوزير، في بيان – إن الطريق سيفتح.",
+    "وقال المتحدث (رويترز) – إن الطريق سيفتح.",
+    "لە هەولێر – ڕۆژی دووشەممە",
+    "بۆ هەولێر، ئازار ٢٠٢٠ – گەڕانەوە",
+    "Ahmed Xelîl – êvarê got ku rê vebû.",
+    "Wezîr Ahmed – li Hewlêrê got ku rê vebû.",
+    "Parêzgar got ku rê dê vebe.",
     "Officials said it would stay open.",
     "",
 ]
@@ -112,7 +151,8 @@ def test_an_ordinary_sentence_is_not_a_dateline(paragraph):
     assert parse_dateline(paragraph) is None
 
 
-words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
+# Lower-case words of English and of Kurmanji (ç ê î ş û).
+words = st.text(alphabet="abcçdeêfghiîjklmnopqrsştuûvwxyz", min_size=1, max_size=10)
 punctuation = st.sampled_from([" ", ", ", " – ", " — ", " -- ", " - ", ": ", " (", ") ", "/"])
 tail = st.lists(st.one_of(words, punctuation, st.text(max_size=5)), max_size=12).map("".join)
 
@@ -133,3 +173,42 @@ def test_a_sentence_starting_in_lower_case_is_not_a_dateline(first, rest):
 def test_a_capitalised_name_and_a_dash_before_lower_case_is_not_a_dateline(name, rest):
     person = " ".join(word.capitalize() for word in name)
     assert parse_dateline(f"{person} – said {rest}") is None
+
+
+ARABIC_SCRIPT_LETTERS = "ابتثجحخدذرزسشصضطظعغفقلمنهوپچژگەێۆڕڵڤیکةىكيأإئ"
+arabic_words = st.text(alphabet=ARABIC_SCRIPT_LETTERS, min_size=2, max_size=8)
+common_arabic_script_words = st.sampled_from(sorted(COMMON_WORDS))
+arabic_tail = st.lists(
+    st.one_of(arabic_words, punctuation, st.sampled_from(["،", "٢٤", "۲۴", "/"])), max_size=12
+).map("".join)
+
+
+@given(first=common_arabic_script_words, second=arabic_words, rest=arabic_tail)
+def test_a_sentence_starting_with_a_common_arabic_or_sorani_word_is_not_a_dateline(
+    first, second, rest
+):
+    assert parse_dateline(f"{first} {second}{rest}") is None
+
+
+@given(
+    place=arabic_words.filter(lambda word: word not in COMMON_WORDS),
+    source=st.lists(arabic_words, min_size=1, max_size=2).map(" ".join),
+    digits=st.sampled_from(["", " 24", " ٢٤", " ۲۴"]),
+    separator=st.sampled_from([" – ", " - ", " — ", ": "]),
+    rest=arabic_words,
+)
+def test_an_arabic_script_place_and_source_are_read_whatever_the_digits(
+    place, source, digits, separator, rest
+):
+    dateline = parse_dateline(f"{place} ({source}{digits}){separator}{rest} {rest}")
+    assert (dateline.place, dateline.source, dateline.rest) == (
+        place,
+        f"{source}{digits}",
+        f"{rest} {rest}",
+    )
+
+
+@given(st.text(alphabet=ARABIC_SCRIPT_LETTERS + " ،()/–-:٠١٢٣٤٥٦٧٨٩۰۱۲۳۴\n", max_size=60))
+def test_any_arabic_script_text_gives_a_dateline_or_none_and_never_raises(text):
+    dateline = parse_dateline(text)
+    assert dateline is None or text.lstrip().startswith(dateline.text)

@@ -22,11 +22,10 @@ and more than any other; otherwise (a name, a number, a word or two, a tie betwe
 languages) the answer is None, and the caller keeps what it knew. Only the first
 MAX_CHARACTERS characters are read: a story's language shows in its first paragraphs.
 
-Sources: the orthographies of Sorani (the Kurdish Academy's, in Unicode as described in
-Unicode Technical Note "Arabic script orthographies", and CLDR's exemplar characters for
-ckb and ar) and of Kurmanji (the Hawar alphabet, CLDR's exemplar characters for kmr);
-the word lists are the most frequent words of each language's news copy (the newsroom's
-own wire copy, seeds/).
+Sources: the letters of each alphabet as Unicode CLDR lists them (the exemplar
+characters of the ckb, ar and ku locales; ku is Kurmanji in Latin script) and the Hawar
+alphabet of Kurmanji; the word lists are among the most frequent words of each
+language's news copy (the seed story and its translations in seeds/ among them).
 """
 
 import re
@@ -34,7 +33,15 @@ import unicodedata
 
 from django.conf import settings
 
-__all__ = ["MIN_EVIDENCE", "detect_language", "normalise_language_code"]
+__all__ = [
+    "ARABIC_WORDS",
+    "ENGLISH_WORDS",
+    "KURMANJI_WORDS",
+    "MIN_EVIDENCE",
+    "SORANI_WORDS",
+    "detect_language",
+    "normalise_language_code",
+]
 
 MIN_EVIDENCE = 2
 MAX_CHARACTERS = 20_000
