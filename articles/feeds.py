@@ -1,6 +1,12 @@
 """RSS and Atom feeds: the latest articles, and per region (with the places inside it),
 per tag and per byline. Every feed reads Article.objects.published().
 
+Each language is an edition, with feeds of its own under its prefix (/feed/, /ckb/feed/,
+/kmr/feed/, /ar/feed/): a feed lists the published articles in the active language
+(`edition_language()`, from the URL path), says that language (RSS <language>, Atom
+xml:lang), and names its place, tag or byline, and each item's tags and bylines, as that
+language writes them (`name_in`). Each item links to the article's own address.
+
 Readers see exactly the text the article page shows. The page prints a headline and a
 summary as plain text, escaped (templates/articles/article_detail.html), so:
 
@@ -18,16 +24,32 @@ restored revision wrote back) instead of failing the whole feed for one characte
 
 from xml.sax.saxutils import XMLGenerator
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from .models import Article, Byline, Region, Tag
+from .models import Article, Byline, Region, Tag, default_article_language
 from .text import escape_xml_text, xml_safe
 
 FEED_LENGTH = 30
+
+
+def edition_language():
+    """The edition being served: the active language (translation.get_language(), set from
+    the URL's prefix) as a code of settings.LANGUAGES ("en-gb" -> "en"); the main language
+    when none of them is active."""
+    active = (translation.get_language() or "").lower()
+    codes = [code for code, _ in settings.LANGUAGES]
+    for candidate in (active, active.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return default_article_language()
 
 
 class XmlTextGenerator(SimplerXMLGenerator):
@@ -77,9 +99,20 @@ class LatestArticlesFeed(Feed):
     feed_type = RssFeedType
     # Feeds read no query parameters: `?utm_source=…` shares the cached feed.
     query_parameters = ()
-    title = "Newsroom: latest news"
-    link = "/"
-    description = "The latest articles published by the newsroom."
+
+    @property
+    def language(self):
+        # Read by Feed.get_feed once per request: the edition's, not the process's.
+        return edition_language()
+
+    def title(self):
+        return gettext("Newsroom: latest news")
+
+    def link(self):
+        return reverse("home")
+
+    def description(self):
+        return gettext("The latest articles published by the newsroom.")
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -92,7 +125,8 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).with_credits()[:FEED_LENGTH]
+        edition = self.articles(obj).filter(language=edition_language())
+        return edition.with_credits()[:FEED_LENGTH]
 
     def item_title(self, article):
         # Plain text, as the page's <h1> shows it (Django's default would escape it as
@@ -111,15 +145,19 @@ class LatestArticlesFeed(Feed):
         return article.modified_at
 
     def item_author_name(self, article):
-        return ", ".join(b.name for b in article.ordered_bylines) or None
+        language = edition_language()
+        return ", ".join(b.name_in(language) for b in article.ordered_bylines) or None
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        language = edition_language()
+        return [tag.name_in(language) for tag in article.tags.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = AtomFeedType
-    subtitle = LatestArticlesFeed.description
+
+    def subtitle(self):
+        return self.description()
 
 
 class SubjectFeed(LatestArticlesFeed):
@@ -139,10 +177,12 @@ class RegionFeed(SubjectFeed):
         return Region.objects.all()
 
     def title(self, region):
-        return f"Newsroom: {region.name}"
+        return gettext("Newsroom: %(name)s") % {"name": region.name_in(edition_language())}
 
     def description(self, region):
-        return f"The latest articles about {region.name} and the places in it."
+        return gettext("The latest articles about %(name)s and the places in it.") % {
+            "name": region.name_in(edition_language())
+        }
 
     def articles(self, region):
         return Article.objects.published().in_region(region)
@@ -153,10 +193,12 @@ class TagFeed(SubjectFeed):
         return Tag.objects.in_use()
 
     def title(self, tag):
-        return f"Newsroom: {tag.name}"
+        return gettext("Newsroom: %(name)s") % {"name": tag.name_in(edition_language())}
 
     def description(self, tag):
-        return f"The latest articles tagged {tag.name}."
+        return gettext("The latest articles tagged %(name)s.") % {
+            "name": tag.name_in(edition_language())
+        }
 
     def articles(self, tag):
         return Article.objects.published().with_tag(tag)
@@ -167,10 +209,12 @@ class BylineFeed(SubjectFeed):
         return Byline.objects.in_use()
 
     def title(self, byline):
-        return f"Newsroom: {byline.name}"
+        return gettext("Newsroom: %(name)s") % {"name": byline.name_in(edition_language())}
 
     def description(self, byline):
-        return f"The latest articles by {byline.name}."
+        return gettext("The latest articles by %(name)s.") % {
+            "name": byline.name_in(edition_language())
+        }
 
     def articles(self, byline):
         return Article.objects.published().by(byline)

@@ -186,3 +186,107 @@ def test_a_later_change_is_the_updated_time(client):
     Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-07 12:30"))
     entry = next(ET.fromstring(client.get("/feed/atom/").content).iter(f"{ATOM}entry"))
     assert entry.findtext(f"{ATOM}updated") == "2021-03-07T09:30:00+00:00"
+
+
+# --- Each language an edition, with feeds of its own (issue 13) --------------------------
+
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from tests.factories import region  # noqa: E402
+
+EDITION_HEADLINES = {
+    "en": "Two bridges reopen in Erbil",
+    "ckb": "دوو پرد لە هەولێر کرانەوە",
+    "kmr": "Du pir li Hewlêrê hatin vekirin",
+    "ar": "إعادة افتتاح جسرين في أربيل",
+}
+
+
+def edition_feed(client, language, name="feed", **kwargs):
+    """The feed `name` of the `language` edition, at its address in that edition (under
+    the language's prefix once the URLs carry one)."""
+    with translation.override(language):
+        return client.get(reverse(name, kwargs=kwargs))
+
+
+def make_story_in_every_language(**parts):
+    """One story published in English with a translation into each other language, and
+    in each of these a draft and a scheduled translation of other stories."""
+    original = make_article(EDITION_HEADLINES["en"], language="en", **parts)
+    for language, headline in EDITION_HEADLINES.items():
+        if language != "en":
+            make_article(headline, language=language, translation_of=original, **parts)
+            other = make_article(f"Draft {language}", language="en", status=Article.Status.DRAFT)
+            make_article(
+                f"Unpublished {language}", language=language, translation_of=other,
+                status=Article.Status.DRAFT, **parts,
+            )  # fmt: skip
+            make_article(
+                f"Scheduled {language}", language=language,
+                published_at=timezone.now() + datetime.timedelta(hours=1), **parts,
+            )  # fmt: skip
+    return original
+
+
+@pytest.mark.parametrize("language", EDITION_HEADLINES)
+def test_an_editions_feeds_list_its_languages_published_articles_only(client, language):
+    make_story_in_every_language(tags=["Oil"], regions=["makhmour"], bylines=["Rebin Fatah"])
+    expected = [EDITION_HEADLINES[language]]
+    assert rss_titles(edition_feed(client, language)) == expected
+    assert atom_titles(edition_feed(client, language, "feed-atom")) == expected
+    assert rss_titles(edition_feed(client, language, "tag-feed", slug="oil")) == expected
+    assert rss_titles(edition_feed(client, language, "region-feed", slug="nineveh")) == expected
+    byline_feed = edition_feed(client, language, "byline-feed-atom", slug="rebin-fatah")
+    assert atom_titles(byline_feed) == expected
+
+
+@pytest.mark.parametrize("language", EDITION_HEADLINES)
+def test_an_editions_feeds_say_its_language(client, language):
+    make_article(EDITION_HEADLINES[language], language=language)
+    channel = ET.fromstring(edition_feed(client, language).content).find("channel")
+    assert channel.findtext("language") == language
+    atom = ET.fromstring(edition_feed(client, language, "feed-atom").content)
+    assert atom.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_a_feed_names_its_place_tags_and_bylines_in_the_editions_language(client):
+    erbil = region("erbil-city")
+    erbil.names = {"ckb": "هەولێر", "ar": "أربيل", "kmr": "Hewlêr"}
+    erbil.save()
+    make_article(
+        EDITION_HEADLINES["ckb"], language="ckb", regions=[erbil], tags=["Bridges"],
+        bylines=["Rebin Fatah"],
+    )  # fmt: skip
+    Tag.objects.filter(name="Bridges").update(names={"ckb": "پرد"})
+    Byline.objects.filter(name="Rebin Fatah").update(names={"ckb": "ڕێبین فەتاح"})
+    channel = ET.fromstring(
+        edition_feed(client, "ckb", "region-feed", slug="erbil-city").content
+    ).find("channel")
+    assert "هەولێر" in channel.findtext("title")
+    assert "هەولێر" in channel.findtext("description")
+    assert "Erbil" not in channel.findtext("title") + channel.findtext("description")
+    item = channel.find("item")
+    assert [c.text for c in item.iter("category")] == ["پرد"]
+    assert "ڕێبین فەتاح" in ET.tostring(item, encoding="unicode")
+    tag_channel = ET.fromstring(edition_feed(client, "ckb", "tag-feed", slug="bridges").content)
+    assert "پرد" in tag_channel.find("channel").findtext("title")
+
+
+def test_a_name_without_the_editions_form_falls_back_to_the_main_name(client):
+    make_article(EDITION_HEADLINES["kmr"], language="kmr", tags=["Bridges"])
+    channel = ET.fromstring(edition_feed(client, "kmr", "tag-feed", slug="bridges").content)
+    assert "Bridges" in channel.find("channel").findtext("title")
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+def test_an_editions_feed_items_link_to_each_articles_own_address(client, language):
+    original = make_article(EDITION_HEADLINES["en"], language="en")
+    translation_ = make_article(
+        EDITION_HEADLINES[language], language=language, translation_of=original
+    )
+    item = ET.fromstring(edition_feed(client, language).content).find("channel/item")
+    assert item.findtext("link") == f"http://testserver{translation_.get_absolute_url()}"
+    entry = ET.fromstring(edition_feed(client, language, "feed-atom").content).find(f"{ATOM}entry")
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link == f"http://testserver{translation_.get_absolute_url()}"
