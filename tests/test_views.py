@@ -26,7 +26,9 @@ SEED_URL = (
 
 @pytest.fixture
 def seed(db):
-    call_command("import_seeds", stdout=io.StringIO())
+    # The English story alone; its translations (seeds/*_ckb.txt, ...) are editions' own.
+    call_command("import_seeds", str(settings.BASE_DIR / "seeds" / "000_0184bfcb9f559c28.txt"),
+                 stdout=io.StringIO())  # fmt: skip
     return Article.objects.get()
 
 
