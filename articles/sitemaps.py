@@ -1,13 +1,25 @@
 """Sitemaps for search engines: articles, places, tags and bylines, and a Google News
 sitemap of the last two days. Articles come from Article.objects.published() only.
 
+Languages. Every published article is listed once, at its own address (in its own
+language's edition). An article with published versions in other languages lists them
+all, itself included, as `<xhtml:link rel="alternate" hreflang="ckb" href="..."/>`, and
+the original as hreflang="x-default" (Google's "Tell Google about localized versions of
+your page": each version lists every version, itself too, with fully-qualified URLs). A
+version that is not published is never named. The hreflang values are the articles'
+BCP 47 codes (en, ckb, kmr, ar). The news sitemap gives each article's
+`<news:language>` as its ISO 639 code (two or three letters, which Google News
+accepts: ckb for Sorani, kmr for Kurmanji; templates/news_sitemap.xml).
+
 Their text can hold no character XML 1.0 forbids (articles.text): the sections hold only
 URLs, which reverse() percent-encodes, and dates; the news sitemap's titles and keywords
 go through the `xml_text` filter (articles/templatetags/xml_text.py)."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,9 +35,17 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("slug", "published_at", "updated_at")
+            .only("slug", "published_at", "updated_at", "language", "translation_of_id")
             .order_by("-published_at", "-pk")
         )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        protocol, domain = self.get_protocol(protocol), self.get_domain(site)
+        urls = self._urls(page, protocol, domain)
+        versions = published_versions([url["item"] for url in urls])
+        for url in urls:
+            url["alternates"] = language_alternates(url["item"], versions, f"{protocol}://{domain}")
+        return urls
 
     def lastmod(self, article):
         return article.modified_at  # never before publication (Article.modified_at)
@@ -68,6 +88,49 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
+def published_versions(articles):
+    """{original's id: its published language versions, the original among them when it is
+    published} for the stories of `articles`, in one query."""
+    originals = {article.translation_of_id or article.pk for article in articles}
+    if not originals:
+        return {}
+    versions = {}
+    found = (
+        Article.objects.published()
+        .filter(Q(pk__in=originals) | Q(translation_of_id__in=originals))
+        .only("slug", "published_at", "language", "translation_of_id")
+    )
+    for version in found:
+        versions.setdefault(version.translation_of_id or version.pk, []).append(version)
+    return versions
+
+
+def language_order(article):
+    codes = [code for code, _ in settings.LANGUAGES]
+    return codes.index(article.language) if article.language in codes else len(codes)
+
+
+def language_alternates(article, versions, base):
+    """The hreflang alternates of `article` ([{"lang_code", "location"}], as Django's
+    sitemap template writes them): every published version, itself included, in the
+    order of settings.LANGUAGES, then the original as "x-default"; none when it has no
+    published version in another language. `versions` is published_versions()'s."""
+    original_id = article.translation_of_id or article.pk
+    story = sorted(versions.get(original_id, []), key=language_order)
+    if len(story) < 2:
+        return []
+    alternates = [
+        {"lang_code": version.language, "location": f"{base}{version.get_absolute_url()}"}
+        for version in story
+    ]
+    original = next((version for version in story if version.pk == original_id), None)
+    if original is not None:
+        alternates.append(
+            {"lang_code": "x-default", "location": f"{base}{original.get_absolute_url()}"}
+        )
+    return alternates
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
@@ -78,10 +141,15 @@ SITEMAPS = {
 
 
 def news_sitemap_articles():
+    """The articles of the news sitemap (the last two days, at most 1,000, every
+    language), each with `keywords`: its tags' names in its own language."""
     since = timezone.now() - NEWS_SITEMAP_WINDOW
-    return (
+    articles = list(
         Article.objects.published()
         .filter(published_at__gte=since)
         .prefetch_related("tags")
         .order_by("-published_at")[:1000]
     )
+    for article in articles:
+        article.keywords = [tag.name_in(article.language) for tag in article.tags.all()]
+    return articles

@@ -113,3 +113,133 @@ def test_lastmod_of_a_changed_article_is_its_change(client):
     article = make_article("Changed", published_at=at("2021-03-06 09:00"), corrections=[])
     Article.objects.filter(pk=article.pk).update(updated_at=at("2021-03-09 12:00"))
     assert lastmods(client.get("/sitemap-articles.xml")) == ["2021-03-09"]
+
+
+# --- Languages: every article once, its published translations as alternates (issue 13) ---
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def alternates_by_location(response):
+    """{<loc>: {hreflang: href}} of a sitemap, read by a real parser."""
+    assert response.status_code == 200
+    return {
+        url.findtext(f"{SM}loc"): {
+            link.get("hreflang"): link.get("href")
+            for link in url.iter(f"{XHTML}link")
+            if link.get("rel") == "alternate"
+        }
+        for url in ET.fromstring(response.content).iter(f"{SM}url")
+    }
+
+
+def absolute(article):
+    return f"http://testserver{article.get_absolute_url()}"
+
+
+def make_translated_story():
+    """An English original, published in Sorani and Arabic, with a Kurmanji draft."""
+    original = make_article("Two bridges reopen in Erbil", language="en")
+    sorani = make_article("دوو پرد لە هەولێر کرانەوە", language="ckb", translation_of=original)
+    arabic = make_article("إعادة افتتاح جسرين في أربيل", language="ar", translation_of=original)
+    draft = make_article(
+        "Du pir li Hewlêrê hatin vekirin", language="kmr", translation_of=original,
+        status=Article.Status.DRAFT, published_at=at("2020-03-09 12:00"),
+    )  # fmt: skip
+    return original, sorani, arabic, draft
+
+
+def test_each_published_version_is_listed_once_with_every_published_version_as_alternate(
+    client,
+):
+    original, sorani, arabic, draft = make_translated_story()
+    listed = alternates_by_location(client.get("/sitemap-articles.xml"))
+    assert sorted(listed) == sorted(absolute(a) for a in (original, sorani, arabic))
+    expected = {
+        "en": absolute(original),
+        "ckb": absolute(sorani),
+        "ar": absolute(arabic),
+        "x-default": absolute(original),
+    }
+    for location, alternates in listed.items():
+        assert alternates == expected, location
+    assert absolute(draft) not in client.get("/sitemap-articles.xml").content.decode()
+
+
+def test_alternates_are_in_the_newsrooms_order_of_languages(client):
+    make_translated_story()
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)
+    first = next(root.iter(f"{SM}url"))
+    order = [link.get("hreflang") for link in first.iter(f"{XHTML}link")]
+    assert order == ["en", "ckb", "ar", "x-default"]
+
+
+def test_an_article_in_one_language_has_no_alternates(client):
+    make_article("Alone", language="en")
+    make_article("تەنیا", language="ckb")
+    listed = alternates_by_location(client.get("/sitemap-articles.xml"))
+    assert list(listed.values()) == [{}, {}]
+
+
+def test_translations_of_an_unpublished_original_name_each_other_and_no_x_default(client):
+    original = make_article("Embargoed", language="en", status=Article.Status.DRAFT)
+    sorani = make_article("دوو پرد", language="ckb", translation_of=original)
+    arabic = make_article("جسران", language="ar", translation_of=original)
+    listed = alternates_by_location(client.get("/sitemap-articles.xml"))
+    expected = {"ckb": absolute(sorani), "ar": absolute(arabic)}
+    assert listed == {absolute(sorani): expected, absolute(arabic): expected}
+
+
+def test_a_scheduled_translation_is_no_alternate_until_it_is_due(client):
+    original = make_article("Now", language="en")
+    make_article(
+        "دواتر", language="ckb", translation_of=original,
+        published_at=timezone.now() + datetime.timedelta(hours=2),
+    )  # fmt: skip
+    assert alternates_by_location(client.get("/sitemap-articles.xml")) == {absolute(original): {}}
+
+
+def test_the_article_sitemap_reads_alternates_in_one_query_however_many_stories(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_translated_story()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sitemap-articles.xml")
+    for _ in range(3):
+        make_translated_story()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/sitemap-articles.xml")
+    assert len(alternates_by_location(response)) == 12
+    assert len(many) == len(few)
+
+
+def test_the_news_sitemap_gives_each_articles_language_and_keywords_in_it(client):
+    recent = timezone.now() - datetime.timedelta(hours=1)
+    english = make_article("Bridges reopen", language="en", tags=["Security"], published_at=recent)
+    sorani = make_article("پردەکان کرانەوە", language="ckb", tags=["Security"],
+                          published_at=recent - datetime.timedelta(minutes=1))  # fmt: skip
+    kurmanji = make_article("Pir hatin vekirin", language="kmr", tags=["Security"],
+                            published_at=recent - datetime.timedelta(minutes=2))  # fmt: skip
+    Tag.objects.filter(name="Security").update(names={"ckb": "ئاسایش", "kmr": "Ewlehî"})
+    root = ET.fromstring(client.get("/news-sitemap.xml").content)
+    found = [
+        (url.findtext(f"{SM}loc"), url.findtext(f"{NEWS}news/{NEWS}publication/{NEWS}language"),
+         url.findtext(f"{NEWS}news/{NEWS}keywords"))
+        for url in root.iter(f"{SM}url")
+    ]  # fmt: skip
+    assert found == [
+        (absolute(english), "en", "Security"),
+        (absolute(sorani), "ckb", "ئاسایش"),
+        (absolute(kurmanji), "kmr", "Ewlehî"),
+    ]
+
+
+def test_the_news_sitemap_leaves_out_unpublished_translations(client):
+    original = make_article(
+        "Bridges reopen", language="en", published_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    make_article("پردەکان", language="ckb", translation_of=original, status=Article.Status.DRAFT,
+                 published_at=timezone.now() - datetime.timedelta(hours=1))  # fmt: skip
+    root = ET.fromstring(client.get("/news-sitemap.xml").content)
+    assert [loc.text for loc in root.iter(f"{SM}loc")] == [absolute(original)]
