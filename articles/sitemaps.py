@@ -11,6 +11,11 @@ BCP 47 codes (en, ckb, kmr, ar). The news sitemap gives each article's
 `<news:language>` as its ISO 639 code (two or three letters, which Google News
 accepts: ckb for Sorani, kmr for Kurmanji; templates/news_sitemap.xml).
 
+Places, tags, bylines and the fixed pages exist in every edition: each is listed at its
+address in each language (under that language's prefix), with the others as alternates
+and the main language's as x-default (Django's i18n sitemaps). A tag or byline is listed
+in the languages it has published articles in; a place in every language.
+
 Their text can hold no character XML 1.0 forbids (articles.text): the sections hold only
 URLs, which reverse() percent-encodes, and dates; the news sitemap's titles and keywords
 go through the `xml_text` filter (articles/templatetags/xml_text.py)."""
@@ -23,7 +28,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Byline, Region, Tag
+from .models import Article, ArticleByline, Byline, Region, Tag, default_article_language
 
 NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
 
@@ -56,28 +61,78 @@ class ArticleSitemap(Sitemap):
         return None
 
 
-class RegionSitemap(Sitemap):
+class EditionsSitemap(Sitemap):
+    """Pages every edition has: each listed once per language, with alternates."""
+
+    i18n = True
+    alternates = True
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls, seen = [], set()
+        for url in super().get_urls(page, site, protocol):
+            # Every address once: where two languages' addresses are one (no prefix).
+            if url["location"] in seen:
+                continue
+            seen.add(url["location"])
+            # Django adds x-default only when LANGUAGE_CODE ("en-gb") is itself one of
+            # LANGUAGES ("en"): the main language's address, here.
+            main = default_article_language()
+            default = [a for a in url["alternates"] if a["lang_code"] == main]
+            if default and len(url["alternates"]) > 1:
+                url["alternates"].append(
+                    {"lang_code": "x-default", "location": default[0]["location"]}
+                )
+            urls.append(url)
+        return urls
+
+
+class InUseSitemap(EditionsSitemap):
+    """Tags or bylines, each in the languages of the published articles that name it."""
+
+    link_model = None  # the model linking articles to the item (a through table)
+    link_field = ""  # its field naming the item
+
+    def get_languages_for_item(self, item):
+        if not hasattr(self, "_languages_by_item"):
+            self._languages_by_item = {}
+            links = (
+                self.link_model.objects.filter(article__in=Article.objects.published())
+                .values_list(self.link_field, "article__language")
+                .order_by()
+                .distinct()
+            )
+            for pk, language in links:
+                self._languages_by_item.setdefault(pk, set()).add(language)
+        used = self._languages_by_item.get(item.pk, set())
+        return [code for code in self._languages() if code in used]
+
+
+class RegionSitemap(EditionsSitemap):
     changefreq = "daily"
 
     def items(self):
         return Region.objects.all()
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(InUseSitemap):
     changefreq = "daily"
+    link_model = Article.tags.through
+    link_field = "tag_id"
 
     def items(self):
         return Tag.objects.in_use()
 
 
-class BylineSitemap(Sitemap):
+class BylineSitemap(InUseSitemap):
     changefreq = "daily"
+    link_model = ArticleByline
+    link_field = "byline_id"
 
     def items(self):
         return Byline.objects.in_use()
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(EditionsSitemap):
     changefreq = "hourly"
     priority = 1.0
 

@@ -243,3 +243,59 @@ def test_the_news_sitemap_leaves_out_unpublished_translations(client):
                  published_at=timezone.now() - datetime.timedelta(hours=1))  # fmt: skip
     root = ET.fromstring(client.get("/news-sitemap.xml").content)
     assert [loc.text for loc in root.iter(f"{SM}loc")] == [absolute(original)]
+
+
+# Places, tags, bylines and pages in each edition, under each language's prefix.
+
+
+@pytest.fixture
+def editions_under_prefixes(settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.ROOT_URLCONF = "tests.edition_urls"
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    yield
+    clear_url_caches()
+
+
+def test_a_tag_is_listed_in_the_editions_that_publish_articles_with_it(
+    client, editions_under_prefixes
+):
+    make_article("Oil exports rose", language="en", tags=["Oil"])
+    make_article("هەناردەی نەوت زیادی کرد", language="ckb", tags=["Oil"])
+    make_article("ارتفعت صادرات النفط", language="ar", tags=["Oil"], status=Article.Status.DRAFT)
+    expected = {
+        "en": "http://testserver/tags/oil/",
+        "ckb": "http://testserver/ckb/tags/oil/",
+        "x-default": "http://testserver/tags/oil/",
+    }
+    listed = alternates_by_location(client.get("/sitemap-tags.xml"))
+    assert listed == {expected["en"]: expected, expected["ckb"]: expected}
+
+
+def test_a_byline_is_listed_in_its_articles_editions(client, editions_under_prefixes):
+    make_article("خبر", language="ar", bylines=["Rebin Fatah"])
+    listed = alternates_by_location(client.get("/sitemap-bylines.xml"))
+    assert list(listed) == ["http://testserver/ar/bylines/rebin-fatah/"]
+
+
+def test_a_place_is_listed_in_every_edition_with_the_others_as_alternates(
+    client, editions_under_prefixes
+):
+    listed = alternates_by_location(client.get("/sitemap-regions.xml"))
+    expected = {
+        "en": "http://testserver/regions/erbil-city/",
+        "ckb": "http://testserver/ckb/regions/erbil-city/",
+        "kmr": "http://testserver/kmr/regions/erbil-city/",
+        "ar": "http://testserver/ar/regions/erbil-city/",
+        "x-default": "http://testserver/regions/erbil-city/",
+    }
+    for language in ("en", "ckb", "kmr", "ar"):
+        assert listed[expected[language]] == expected
+
+
+def test_the_home_page_of_each_edition_is_listed(client, editions_under_prefixes):
+    listed = alternates_by_location(client.get("/sitemap-pages.xml"))
+    for home in ("/", "/ckb/", "/kmr/", "/ar/"):
+        assert listed[f"http://testserver{home}"]["x-default"] == "http://testserver/"
