@@ -166,7 +166,8 @@ QUALIFIED_FORMS = {
 ARABIC_CLITICS = "(?:[وف]?[بل]|[وف])"
 # Suffixes after a name: Sorani postpositions (لە هەولێردا, لە هەولێرەوە, هەولێریش) and
 # Kurmanji's oblique case (li Hewlêrê, li Silêmaniyê); in folded form.
-SUFFIXES = "(?:" + "|".join(map(fold, ("دا", "ەوە", "وە", "یش", "ش", "ye", "e"))) + ")"
+_SUFFIXES = ("یەوە", "ەوە", "وە", "یدا", "دا", "یش", "ش", "ye", "e")
+SUFFIXES = "(?:" + "|".join(map(fold, _SUFFIXES)) + ")"
 
 # --- abroad -------------------------------------------------------------------------------
 
@@ -296,6 +297,11 @@ def _trie_pattern(keys):
     return render(trie)
 
 
+_LEADING_KIND = re.compile(
+    r"^(?:(?:province|governorate|district|subdistrict|city|town)[\s\-]+of|parezgeha|"
+    r"navceya|qezaya|nahiya|bajare|bajaroke)[\s\-]+",
+    re.IGNORECASE,
+)
 _ARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|at|ash)[\s\-]+", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[ \t]+((?:(?:al|el)-)?[^\W\d_][\w'\-]*)")
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'\-]*")
@@ -312,7 +318,9 @@ _UNMATCHED_PATTERNS = [
         rf"\b(?:[Ii]n|[Nn]ear|[Ff]rom|[Oo]utside|[Aa]round)[ \t]+(?:the[ \t]+)?"
         rf"(?:{_KINDS}[ \t]+of[ \t]+)?({_PLACE_PHRASE})"
     ),
-    # "the Kani Qirzhala village", "Sheikh Wasan area"
+    # "the village of Kani Qirzhala"
+    re.compile(rf"\b{_KINDS}[ \t]+of[ \t]+({_PLACE_PHRASE})"),
+    # "the Kani Qirzhala village", "the Zini Warte area"
     re.compile(rf"({_PLACE_PHRASE})[ \t]+(?:{_KINDS}|border crossing)\b"),
     # Kurmanji: "gundê Kanî Qirjala", "li Sinûnê" (folded: gunde, li)
     re.compile(
@@ -358,6 +366,20 @@ def _word_before(text, position):
         return position, "", comma
     word = tail.rsplit(None, 1)[-1].lstrip("\"'“‘([«")
     return segment_start + len(tail) - len(word), word, comma
+
+
+_DAYS_AND_MONTHS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}  # fmt: skip
+
+
+def _continues_as_a_name(text, end):
+    """Whether the capitalised words before `end` go on ("Combined Joint Task Force"),
+    so that they are an organisation's name rather than a place's."""
+    after = re.match(r"(?:[ \t]+|-)([A-Z][\w']*)", text[end : end + 40])
+    return bool(after) and after.group(1).lower() not in _DAYS_AND_MONTHS
 
 
 def _title_case(line):
@@ -483,7 +505,7 @@ class PlaceMatcher:
                     return False
             return key not in CONTEXT_ONLY
         # English and Kurmanji: a place's name has a capital ("al-Qaim": after "al-").
-        if not _ARTICLE.sub("", name)[:1].isupper():
+        if not _ARTICLE.sub("", _LEADING_KIND.sub("", folded[start:end]))[:1].isupper():
             return False
         if key in CONTEXT_ONLY and word_before not in PLACE_PREPOSITIONS:
             return False
@@ -525,7 +547,8 @@ class PlaceMatcher:
             if second.group(1).lower() in PLACE_FOLLOWERS:
                 return False
             rest = second.end()
-        return word.endswith("'s") or self._then_speech(text, rest)
+        possessive = (second.group(1) if rest != after.end() else word).endswith("'s")
+        return possessive or self._then_speech(text, rest)
 
     @staticmethod
     def _then_speech(text, position):
@@ -559,6 +582,8 @@ class PlaceMatcher:
                 line_start = text.rfind("\n", 0, start) + 1
                 line_end = text.find("\n", end)
                 line = text[line_start : line_end if line_end != -1 else len(text)]
+                if _continues_as_a_name(text, end):
+                    continue  # "in Combined Joint Task Force": longer than a place's name
                 name = self._place_like(text[start:end], line)
                 if name and name not in names:
                     names.append(name)
@@ -578,6 +603,8 @@ class PlaceMatcher:
         if _title_case(line):
             return ""
         words = name.removesuffix("'s").split()
+        while words and words[0].lower() == "the":
+            words.pop(0)
         while words and words[-1].lower().removesuffix("'s") in NOT_PLACES:
             words.pop()
         if not words or re.sub(r"^(?:al|el)-", "", words[0].lower()) in NOT_PLACES:
