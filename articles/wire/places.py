@@ -31,10 +31,11 @@ def _fold_table():
         if base != char and base.isascii() and base.isalpha():
             table[char] = base
     table["ı"] = "i"
-    return str.maketrans(table)
+    return table
 
 
 FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + re.escape("".join(FOLD)) + "]")
 
 
 def fold(text):
@@ -42,7 +43,7 @@ def fold(text):
 
     Same length as `text`, character for character, so a match's offsets in the folded
     text are its offsets in the original."""
-    return text.translate(FOLD)
+    return _FOLDABLE.sub(lambda found: FOLD[found.group()], text)
 
 
 def name_key(name):
@@ -312,25 +313,37 @@ ARABIC_SCRIPT_KINDS = (
     "قضاء", "ناحية", "قرية", "بلدة", "مدينة", "محافظة", "مخيم", "قەزای", "ناحیەی",
     "گوندی", "شارۆچکەی", "شاری", "پارێزگای", "کەمپی", "ناوچەی",
 )  # fmt: skip
-_UNMATCHED_PATTERNS = [
+_UNMATCHED_PATTERNS = [  # (pattern, a quicker one without whose match it cannot match)
     # "in Kani Qirzhala", "near the village of Kani Qirzhala", "from Gwer"
-    re.compile(
-        rf"\b(?:[Ii]n|[Nn]ear|[Ff]rom|[Oo]utside|[Aa]round)[ \t]+(?:the[ \t]+)?"
-        rf"(?:{_KINDS}[ \t]+of[ \t]+)?({_PLACE_PHRASE})"
+    (
+        re.compile(
+            rf"\b(?:[Ii]n|[Nn]ear|[Ff]rom|[Oo]utside|[Aa]round)[ \t]+(?:the[ \t]+)?"
+            rf"(?:{_KINDS}[ \t]+of[ \t]+)?({_PLACE_PHRASE})"
+        ),
+        None,
     ),
     # "the village of Kani Qirzhala"
-    re.compile(rf"\b{_KINDS}[ \t]+of[ \t]+({_PLACE_PHRASE})"),
+    (re.compile(rf"\b{_KINDS}[ \t]+of[ \t]+({_PLACE_PHRASE})"), None),
     # "the Kani Qirzhala village", "the Zini Warte area"
-    re.compile(rf"({_PLACE_PHRASE})[ \t]+(?:{_KINDS}|border crossing)\b"),
+    (
+        re.compile(rf"({_PLACE_PHRASE})[ \t]+(?:{_KINDS}|border crossing)\b"),
+        re.compile(rf"[ \t](?:{_KINDS}|border crossing)\b"),
+    ),
     # Kurmanji: "gundê Kanî Qirjala", "li Sinûnê" (folded: gunde, li)
-    re.compile(
-        r"\b(?:gunde|bajare|bajaroke|navceya|qezaya|parezgeha|nahiya|kampa|li|ji|nezi)"
-        rf"[ \t]+({_PLACE_PHRASE})"
+    (
+        re.compile(
+            r"\b(?:gunde|bajare|bajaroke|navceya|qezaya|parezgeha|nahiya|kampa|li|ji|nezi)"
+            rf"[ \t]+({_PLACE_PHRASE})"
+        ),
+        None,
     ),
     # Arabic and Sorani: a kind before the name ("قرية كاني ماسي", "گوندی ...")
-    re.compile(
-        rf"(?<!\w)(?:{'|'.join(map(fold, ARABIC_SCRIPT_KINDS))})[ \t]+"
-        r"([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)"
+    (
+        re.compile(
+            rf"(?<!\w)(?:{'|'.join(map(fold, ARABIC_SCRIPT_KINDS))})[ \t]+"
+            r"([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)"
+        ),
+        None,
     ),
 ]
 # Capitalised words that begin no place: "in March", "from Reuters", "in Kurdish".
@@ -456,13 +469,14 @@ class PlaceMatcher:
 
     def find(self, text):
         """The Regions `text` names, each once, in order of first mention."""
-        return self._find(text)[0]
+        return self._find(text, fold(text or ""))[0]
 
     def match(self, text, dateline=""):
         """A story's places: `dateline` (the dateline's place as filed, "ERBIL" or
         "HASANKEYF, Turkey") and the Regions `text` names, with the place-like names met
         but not matched (see Matches). An importer counts `unmatched` across a run."""
-        regions, spans = self._find(text)
+        folded = fold(text or "")
+        regions, spans = self._find(text, folded)
         unmatched = []
         place = " ".join((dateline or "").split())
         found_dateline = None
@@ -470,19 +484,18 @@ class PlaceMatcher:
             found_dateline = self.lookup(place.partition(",")[0])
             if found_dateline is None:
                 unmatched.append(place.partition(",")[0].strip())
-        for name in self._unmatched(text, spans):
+        for name in self._unmatched(text, folded, spans):
             if name not in unmatched:
                 unmatched.append(name)
         return Matches(dateline=found_dateline, regions=regions, unmatched=tuple(unmatched))
 
     # --- internals --------------------------------------------------------------------
 
-    def _find(self, text):
+    def _find(self, text, folded):
         """(regions, spans): the places found, and the spans of every name seen (places
         and people both), which the search for unmatched names skips."""
         if self.pattern is None or not text:
             return [], []
-        folded = fold(text)
         found, spans, title_case = {}, [], {}
         for match in self.pattern.finditer(folded):
             spans.append(match.span())
@@ -571,10 +584,11 @@ class PlaceMatcher:
             return False  # the first word of a sentence
         return not self.pattern.fullmatch(fold(word))
 
-    def _unmatched(self, text, spans):
-        folded = fold(text)
+    def _unmatched(self, text, folded, spans):
         names = []
-        for pattern in _UNMATCHED_PATTERNS:
+        for pattern, needs in _UNMATCHED_PATTERNS:
+            if needs and not needs.search(folded):
+                continue
             for found in pattern.finditer(folded):
                 start, end = found.span(1)
                 if any(s < end and start < e for s, e in spans):
