@@ -340,7 +340,7 @@ def test_an_iraqi_adjective_is_not_iraq_in_arabic_either(matcher):
     [
         "ANKARA", "ROME", "HASANKEYF, Turkey", "Qamishli, Syria", "Tehran", "DIYARBAKIR",
         "KOBANI", "Amman", "DUHOK, Turkey", "Sanandaj, Iran", "طهران", "ئەنقەرە", "Qamişlo",
-        "WASHINGTON",
+        "WASHINGTON", "دهوك، تركيا",
     ],
 )  # fmt: skip
 def test_a_dateline_abroad_is_abroad(dateline):
@@ -351,7 +351,7 @@ def test_a_dateline_abroad_is_abroad(dateline):
     "dateline",
     [
         "ERBIL", "Erbil, Kurdistan Region", "Makhmour, Nineveh", "BAGHDAD", "SINUNI",
-        "DUHOK, Iraq", "KIRKUK, Kirkuk Governorate", "هەولێر", "",
+        "DUHOK, Iraq", "KIRKUK, Kirkuk Governorate", "هەولێر", "أربيل، إقليم كوردستان", "",
     ],
 )  # fmt: skip
 def test_a_dateline_in_iraq_or_unknown_is_not_abroad(dateline):
@@ -367,6 +367,7 @@ def test_a_dateline_in_the_gazetteer_is_matched(matcher):
     assert matcher.match("", dateline="ERBIL").dateline.slug == "erbil-city"
     assert matcher.match("", dateline="Makhmour, Nineveh").dateline.slug == "makhmour"
     assert matcher.match("", dateline="دهۆک").dateline.slug == "duhok-city"
+    assert matcher.match("", dateline="أربيل، إقليم كوردستان").dateline.slug == "erbil-city"
 
 
 def test_places_abroad_named_in_the_text_are_neither_matched_nor_unmatched(matcher):

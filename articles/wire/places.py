@@ -238,13 +238,13 @@ IRAQI_REGION_KEYS = _governorate_and_region_names()
 
 def is_abroad(place_text):
     """Whether a dateline's place (as filed: "ANKARA", "HASANKEYF, Turkey", "Qamishli,
-    Syria", "ERBIL, Kurdistan Region") lies outside Iraq.
+    Syria", "ERBIL, Kurdistan Region"; an Arabic comma "،" too) lies outside Iraq.
 
     With a ", region": abroad unless the region names Iraq, the Kurdistan Region or an
     Iraqi governorate ("DUHOK, Turkey" is abroad, whatever the name). Without one:
     abroad when the place is a country or city abroad the matcher knows (FOREIGN_PLACES:
     the neighbours' cities above all). An empty place is not abroad."""
-    place, _, region = (place_text or "").partition(",")
+    place, _, region = (place_text or "").replace("،", ",").partition(",")
     region = region.strip()
     if region:
         folded = fold(region).casefold()
@@ -478,12 +478,13 @@ class PlaceMatcher:
         folded = fold(text or "")
         regions, spans = self._find(text, folded)
         unmatched = []
-        place = " ".join((dateline or "").split())
+        dateline = " ".join((dateline or "").split())
+        place = dateline.replace("،", ",").partition(",")[0].strip()
         found_dateline = None
-        if place and not is_abroad(place):
-            found_dateline = self.lookup(place.partition(",")[0])
+        if place and not is_abroad(dateline):
+            found_dateline = self.lookup(place)
             if found_dateline is None:
-                unmatched.append(place.partition(",")[0].strip())
+                unmatched.append(place)
         for name in self._unmatched(text, folded, spans):
             if name not in unmatched:
                 unmatched.append(name)
