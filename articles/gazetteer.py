@@ -244,7 +244,7 @@ GAZETTEER = [
             ("tuz-khurmatu", "Tuz Khurmatu", "district",
              ("دووزخورماتوو", "Duzxurmatû", "طوز خورماتو"),
              ["Tuz Khurmatoo", "Tuz Khormato", "Tuz Khormatu", "Tuz Khurmato", "Tuz", "Khurmatu",
-              "Duz Khurmatu", "Duzkhurmatu", "طوزخورماتو", "خورماتوو"], [
+              "Duz Khurmatu", "Duzkhurmatu", "طوزخورماتو", "خورماتوو", "دوزخورماتوو"], [
                 ("amerli", "Amerli", "subdistrict", ("ئامرلی", "Amirlî", "آمرلي"), ["Amirli"], []),
                 ("sulaiman-beg", "Sulaiman Beg", "subdistrict",
                  ("سلێمان بەگ", "Silêman Beg", "سليمان بيك"),
@@ -268,7 +268,7 @@ GAZETTEER = [
             ("khanaqin", "Khanaqin", "district", ("خانەقین", "Xaneqîn", "خانقين"),
              ["Khanaqeen"], []),
             ("jalawla", "Jalawla", "subdistrict", ("جەلەولا", "Celewla", "جلولاء"),
-             ["Jalula", "Jalawlaa", "Jalawla town"], []),
+             ["Jalula", "Jalawlaa", "Jalawla town", "گوڵاڵە", "Gulale"], []),
             ("mandali", "Mandali", "subdistrict", ("مەندەلی", "Mendelî", "مندلي"),
              ["Mandili", "Mendeli"], []),
             ("kifri", "Kifri", "district", ("کفری", "Kifrî", "كفري"), ["Kefri"], []),
@@ -276,7 +276,9 @@ GAZETTEER = [
              ["Muqdadiyah", "Miqdadiya"], []),
             ("khalis", "Khalis", "district", ("خالس", "Xalis", "الخالص"), ["al-Khalis"], []),
             ("saadiya", "Saadiya", "subdistrict", ("سەعدیە", "Sadiye", "السعدية"),
-             ["Sadiyah", "Saadiyah"], []),
+             ["Sadiyah", "Saadiyah", "سەعدییە"], []),
+            ("qara-tapa", "Qara Tapa", "subdistrict", ("قەرەتەپە", "Qeretepe", "قره تبه"),
+             ["Qaratapa", "Qara Tepe", "Qaratepe", "قرة تبة"], []),
         ]),
         ("anbar", "Anbar", "governorate", ("ئەنبار", "Enbar", "الأنبار"),
          ["Al-Anbar", "Al Anbar", "Anbar province", "Anbar Governorate"], [
