@@ -11,10 +11,13 @@ places inside it).
   alternative spellings are the other English spellings readers and agencies use
   (AFP, Reuters, AP, Shafaq News, the Iraqi News Agency).
 - The Sorani (ckb, Arabic script), Kurmanji (kmr, Latin script) and Arabic (ar) names
-  are the forms the Sorani, Kurmanji (Badini) and Arabic services of Rudaw and
-  Kurdistan 24 write; the Arabic names are the Iraqi government's (governorate and
-  district names as the Ministry of Planning lists them). The matcher folds letter
-  variants (ي/ی, ك/ک, ە/ه, أ/ا; ê/e, î/i, û/u, ç/c, ş/s), so one form each is enough.
+  follow the spelling of the Sorani, Kurmanji and Arabic services of Rudaw and
+  Kurdistan 24 (Arabic: the official governorate and district names). Checked against
+  their published copy (2026-11): Hewlêr, Silêmanî, Şengal, Kerkûk, Qamişlo; Sorani
+  خانەقین, جەلەولا (also گوڵاڵە), سەعدییە, قەرەتەپە, دوزخورماتوو. The rest were written
+  from the same conventions and want a fluent editor's review; a variant found in
+  copy goes in the alternative spellings. The matcher folds letter variants (ي/ی, ك/ک,
+  ە/ه, أ/ا; ê/e, î/i, û/u, ç/c, ş/s), so one form each is enough.
 - Cities that share a governorate's name get a `-city` slug; the plain slug is the
   governorate, which contains the city. A district and its seat are one place.
 - Places are placed as the Kurdistan Region administers them where it does (Akre,
