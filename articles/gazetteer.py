@@ -13,7 +13,7 @@ places inside it).
 - The Sorani (ckb, Arabic script), Kurmanji (kmr, Latin script) and Arabic (ar) names
   follow the spelling of the Sorani, Kurmanji and Arabic services of Rudaw and
   Kurdistan 24 (Arabic: the official governorate and district names). Checked against
-  their published copy (2026-11): Hewlêr, Silêmanî, Şengal, Kerkûk, Qamişlo; Sorani
+  their published copy (2026-11): Hewlêr, Silêmanî, Şengal, Zaxo; Sorani
   خانەقین, جەلەولا (also گوڵاڵە), سەعدییە, قەرەتەپە, دوزخورماتوو. The rest were written
   from the same conventions and want a fluent editor's review; a variant found in
   copy goes in the alternative spellings. The matcher folds letter variants (ي/ی, ك/ک,
