@@ -1338,7 +1338,7 @@ HOUSE_STYLES = [
     ("region", "ERBIL, Kurdistan Region - ", None, "erbil-city", "Wire Desk"),
     ("colon", "ZAKHO, Iraq: ", {"source": "Zakho Press"}, "zakho", "Zakho Press"),
     ("slash", "ARBIL / IraqiNews.com: ", None, "erbil-city", "IraqiNews.com"),
-    ("nodash", "Najaf (IraqiNews.com) ", None, "najaf", "IraqiNews.com"),
+    ("nodash", "Najaf (IraqiNews.com) ", None, "najaf-city", "IraqiNews.com"),
     ("line", "MOSUL, Iraq\n", None, "mosul", "Wire Desk"),
 ]
 
