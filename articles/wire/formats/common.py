@@ -19,6 +19,8 @@ from ...importers import MAX_HEADLINE_LENGTH, WireCopyError, key_problem, parse_
 from ...models import Article
 from ...text import lf, xml_safe
 from ..credits import (
+    AGENCIES,
+    AGENCY_WORD_RE,
     Credits,
     parse_byline,
     parse_credit_line,
@@ -200,16 +202,58 @@ def first_time(*candidates):
 
 def credits_from_by(by):
     """Credits from a structured byline (`by`, `byline`): "By Jane Roe", "Jane Roe and
-    Omar Ali", "JANE ROE, Reuters"; a text that does not read as names is kept as one
-    byline as written."""
+    Omar Ali", "JANE ROE, Reuters", "By A and B Associated Press". A trailing part is
+    taken as the agency only when it reads as one (a known agency, or a name ending in
+    Press, News, Agency, ...); a text that does not read as names is kept as one byline
+    as written."""
     by = " ".join(xml_safe(by or "").split())
     if not by:
         return Credits()
     credits = parse_byline(by if re.match(r"^(?:By|BY)\b", by) else f"By {by}")
-    if credits is not None:
+    if credits is not None and (not credits.agency or is_agency(credits.agency)):
         return credits
-    names = split_names(by)
+    names = split_names(re.sub(r"^(?:By|BY)\s*:?\s+", "", by))
     return Credits(bylines=names or [by])
+
+
+def is_agency(name):
+    """Whether `name` reads as a news agency's or outlet's name (articles.wire.credits)."""
+    return name.casefold() in {known.casefold() for known in AGENCIES} or bool(
+        AGENCY_WORD_RE.search(name)
+    )
+
+
+# "Associated Press writer Dilan Rashid in Erbil contributed to this report.": the closing
+# line with which AP credits the reporters who helped.
+CONTRIBUTOR_RE = re.compile(
+    r"^(?:The\s+)?(?P<agency>Associated Press|AP|Reuters|AFP)\s+(?:staff\s+)?"
+    r"(?:writers?|reporters?|correspondents?|journalists?|photographers?)\s+"
+    r"(?P<names>.+?)\s+contributed\b[^.]*\.?$"
+)
+# " in Erbil", " from Baghdad": where a contributor was, after the name.
+CONTRIBUTOR_PLACE_RE = re.compile(
+    r"\s+(?:in|from)\s+[A-Z][\w'’.-]*(?:\s+(?:al-)?[A-Z][\w'’.-]*)*(?=\s*(?:,|and\b|$))"
+)
+
+
+def parse_contributor_line(line):
+    """Credits from an agency's contributor line ("Associated Press writers A in Erbil and
+    B contributed to this report."), or None when the line is anything else."""
+    match = CONTRIBUTOR_RE.match(" ".join(line.split()))
+    if match is None:
+        return None
+    names = split_names(CONTRIBUTOR_PLACE_RE.sub("", match["names"]))
+    return Credits(bylines=names) if names else None
+
+
+def take_contributor_lines(paragraphs):
+    """(Credits, paragraphs left) once the contributor lines closing the story are taken."""
+    paragraphs = list(paragraphs)
+    credits = Credits()
+    while paragraphs and (found := parse_contributor_line(paragraphs[-1])) is not None:
+        credits.bylines[:0] = found.bylines
+        paragraphs.pop()
+    return credits, paragraphs
 
 
 def build_story(
@@ -255,10 +299,16 @@ def build_story(
             paragraphs[0] = found.rest
         else:  # "MOSUL, Iraq" alone on its line
             paragraphs.pop(0)
-    given = parse_dateline(f"{dateline} -") if dateline.strip() else None
+    dateline = " ".join(xml_safe(dateline or "").split()).rstrip(" -–—:").strip()
+    given = parse_dateline(dateline) if dateline else None
     dateline_from = given or found
 
     closing, paragraphs = take_closing_credits(paragraphs)
+    contributors, paragraphs = take_contributor_lines(paragraphs)
+    if contributors.bylines:  # credit lines may stand before the contributor line
+        more, paragraphs = take_closing_credits(paragraphs)
+        closing.bylines = more.bylines + closing.bylines + contributors.bylines
+        closing.editors = more.editors + closing.editors
     extra_bylines, extra_editors = [], []
     for line in credit_lines:
         credits = parse_credit_line_or_byline(line)
@@ -278,7 +328,9 @@ def build_story(
         headline=headline,
         summary=summary,
         dateline_city=place or (_normalise(dateline_from.place) if dateline_from else ""),
-        dateline_text=_normalise(dateline_from.place_text) if dateline_from else place,
+        dateline_text=_normalise(dateline_from.place_text)
+        if dateline_from
+        else (_without_source(dateline) or place),
         source=" ".join(xml_safe(source or "").split())
         or (_normalise(dateline_from.source) if dateline_from else ""),
         body_paragraphs=[p.rstrip() for p in paragraphs],
@@ -297,7 +349,14 @@ def build_story(
 
 def parse_credit_line_or_byline(line):
     """Credits from a line a format keeps apart ("Reporting by A; Editing by B", "By A")."""
-    return parse_credit_line(line) or parse_byline(line) or Credits()
+    return (
+        parse_credit_line(line) or parse_contributor_line(line) or parse_byline(line) or Credits()
+    )
+
+
+def _without_source(dateline):
+    """A structured dateline the grammar cannot read, without a closing "(Source)"."""
+    return re.sub(r"\s*\([^()]*\)$", "", dateline).strip(" ,")
 
 
 def _normalise(text):

@@ -46,7 +46,7 @@ def _text_item(root):
     if root.tag == q("newsItem"):
         return root
     items = list(root.iter(q("newsItem")))
-    text_items = [item for item in items if _item_class(item) in ("", "ninat:text")]
+    text_items = [item for item in items if _is_text(item)]
     if not text_items:
         raise WireCopyError("a NewsML-G2 newsMessage without a text newsItem")
     if len(text_items) > 1:
@@ -54,6 +54,12 @@ def _text_item(root):
             f"a NewsML-G2 newsMessage with {len(text_items)} text items; one a file, please"
         )
     return text_items[0]
+
+
+def _is_text(item):
+    """Whether the item is text: its itemClass code is "text" (ninat:text, Reuters'
+    icls:text), or it has no itemClass."""
+    return _item_class(item).rsplit(":", 1)[-1] in ("", "text")
 
 
 def _item_class(item):
@@ -107,9 +113,8 @@ def _paragraphs(item):
 def parse_root(root):
     """A Story from a parsed NewsML-G2 document's root element. Raises WireCopyError."""
     item = _text_item(root)
-    item_class = _item_class(item)
-    if item_class not in ("", "ninat:text"):
-        raise WireCopyError(f"a NewsML-G2 '{item_class}' item, not a text story")
+    if not _is_text(item):
+        raise WireCopyError(f"a NewsML-G2 '{_item_class(item)}' item, not a text story")
     key = item.get("guid", "")
     if not key:
         raise WireCopyError("a NewsML-G2 newsItem without a guid")

@@ -71,11 +71,17 @@ def _tags(docdata, identified):
 
 
 def _byline(body_head):
-    names = []
+    """The byline as one text: its `person` elements joined with "and" and its `byttl`
+    (the agency) after a comma when it has persons, else its text as written."""
+    bylines = []
     for byline in children(body_head, "byline"):
         persons = [element_text(p) for p in byline.iter() if local_name(p.tag) == "person"]
-        names.append(" and ".join(persons) if persons else element_text(byline))
-    return " and ".join(name for name in names if name)
+        if not persons:
+            bylines.append(element_text(byline))
+            continue
+        title = ", ".join(element_text(t) for t in byline.iter() if local_name(t.tag) == "byttl")
+        bylines.append(" and ".join(persons) + (f", {title}" if title else ""))
+    return " and ".join(byline for byline in bylines if byline)
 
 
 def parse_root(root):
