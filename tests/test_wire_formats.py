@@ -343,6 +343,11 @@ def test_ninjs_byline_not_made_of_names_is_kept_as_written():
     assert story.bylines == ["the foreign desk"]
 
 
+def test_ninjs_key_is_kept_as_given_but_for_surrounding_spaces():
+    story = parse_delivery("a.json", ninjs(uri=" urn:test:Erbil  Water "))
+    assert story.key == "urn:test:Erbil  Water"
+
+
 def test_ninjs_guid_is_the_key_without_a_uri():
     story = parse_delivery("a.json", ninjs(uri=None, guid="urn:superdesk:77"))
     assert story.key == "urn:superdesk:77"
@@ -362,6 +367,8 @@ def test_ninjs_guid_is_the_key_without_a_uri():
         ({"firstcreated": "1850-01-01T00:00:00Z"}, "firstcreated"),
         ({"headline": "x" * 301}, "headline is 301 characters"),
         ({"uri": "urn:\u202eevil"}, "holds the character \\u202e"),
+        ({"uri": "urn:test:\x1b[2J"}, "holds the character \\x1b"),
+        ({"uri": "urn:test:" + "x" * 300}, "a key is at most"),
     ],
 )
 def test_ninjs_fault_is_a_wire_copy_error_saying_why(fields, reason):
@@ -753,15 +760,24 @@ def test_hostile_text_in_ninjs_strings_gives_xml_safe_text_or_a_wire_copy_error(
 
 
 @HOSTILE_SETTINGS
-@given(headline=hostile_text, body=hostile_text, by=hostile_text, raw=hostile_text)
-def test_hostile_text_in_xml_values_gives_xml_safe_text_or_a_wire_copy_error(
-    headline, body, by, raw
-):
+@given(headline=hostile_text, body=hostile_text, by=hostile_text)
+def test_hostile_text_in_xml_values_gives_xml_safe_text_or_a_wire_copy_error(headline, body, by):
     document = news_item(
         headline=f"<headline>Headline {escape(headline)}</headline>",
-        body=f"<p>Text {escape(body)}</p><p>{raw}</p>",
+        body=f"<p>Text {escape(body)}</p>",
         extra_meta=f"<by>{escape(by)}</by>",
     )
+    try:
+        story = parse_delivery("a.xml", document.encode("utf-8", "surrogatepass"))
+    except WireCopyError:
+        return
+    assert_xml_safe(story)
+
+
+@HOSTILE_SETTINGS
+@given(raw=hostile_text)
+def test_hostile_markup_in_an_xml_body_gives_xml_safe_text_or_a_wire_copy_error(raw):
+    document = news_item(body=f"<p>Text.</p><p>{raw}</p>")
     try:
         story = parse_delivery("a.xml", document.encode("utf-8", "surrogatepass"))
     except WireCopyError:

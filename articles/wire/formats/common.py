@@ -318,7 +318,7 @@ def build_story(
         raise WireCopyError("empty body: no story text")
 
     summary = " ".join(xml_safe(lf(summary or "")).split()) or paragraphs[0]
-    key = " ".join(xml_safe(key or "").split())
+    key = (key or "").strip()  # as given: a key is compared, never cleaned
     if key:
         problem = key_problem(key, Article._meta.get_field("import_key").max_length)
         if problem:
