@@ -53,7 +53,7 @@ def local_name(tag):
     instruction's tag (not a string) as ""."""
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+    return tag[tag.rfind("}") + 1 :].rpartition(":")[2]
 
 
 def parse_xml(data):
@@ -95,7 +95,9 @@ class _ParagraphParser(HTMLParser):
         self.current = []
 
     def handle_starttag(self, tag, attrs):
-        name = local_name(tag)
+        self.start(local_name(tag))
+
+    def start(self, name):
         if name in SKIPPED_ELEMENTS:
             self.skipping += 1
         elif name == "br":
@@ -111,7 +113,9 @@ class _ParagraphParser(HTMLParser):
             self.flush()
 
     def handle_endtag(self, tag):
-        name = local_name(tag)
+        self.end(local_name(tag))
+
+    def end(self, name):
         if name in SKIPPED_ELEMENTS:
             self.skipping = max(0, self.skipping - 1)
         elif name in BLOCK_ELEMENTS:
@@ -145,20 +149,20 @@ def xhtml_paragraphs(element):
     """The paragraphs of an XHTML element tree (NewsML-G2's inlineXML, NITF's body.content),
     walked without recursion: block elements are paragraphs, `<br/>` a line break."""
     parser = _ParagraphParser()
-    stack = [(element, False)]
+    stack = [(element, None)]
     while stack:
         node, closing = stack.pop()
-        name = local_name(node.tag)
-        if closing:
-            parser.handle_endtag(name)
+        if closing is not None:  # the end of `node`, whose local name `closing` is
+            parser.end(closing)
             if node.tail:
-                parser.handle_data(xml_safe(node.tail))
+                parser.handle_data(node.tail)
             continue
-        parser.handle_starttag(name, [])
+        name = local_name(node.tag)
+        parser.start(name)
         if node.text:
-            parser.handle_data(xml_safe(node.text))
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(node)))
+            parser.handle_data(node.text)
+        stack.append((node, name))
+        stack.extend((child, None) for child in reversed(node))
     parser.flush()
     return parser.paragraphs
 
