@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.importers import ImportIncomplete, import_paths_side_by_side, printable_name
+from articles.wire.files import printable_name
+from articles.wire.run import ImportIncomplete, import_paths_side_by_side
 
 
 class Command(BaseCommand):

@@ -1,0 +1,233 @@
+"""Running an import: every story under files and folders, each in its own transaction,
+so that one bad file is reported and the rest still import.
+
+`import_paths(paths)` reads each file (articles.wire.files), parses it (plain text:
+articles.wire.text with its sidecar, articles.wire.sidecar; other formats:
+articles.wire.formats) into a Story, and hands it to the one writer
+(articles.wire.store); `import_paths_side_by_side` shares the files between processes
+on PostgreSQL. The management command `import_seeds` is a thin wrapper around them.
+"""
+
+import hashlib
+import multiprocessing
+import queue
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, connections, reset_queries
+
+from ..archive_cache import StatisticsFollowGrowth
+from .files import (
+    MAX_FILE_BYTES,
+    FeedSources,
+    decode_wire_bytes,
+    document_key,
+    iter_wire_files,
+    printable_name,
+    read_metadata,
+    read_regular_file,
+)
+from .places import PlaceMatcher
+from .sidecar import apply_sidecar
+from .store import ImportResult, NameCache, store_story
+from .story import WireCopyError
+from .text import parse_wire_copy
+
+
+@dataclass
+class ImportSummary:
+    """Counts per outcome, and the failures; not every result, so that memory stays
+    flat however many files a run imports."""
+
+    counts: Counter = field(default_factory=Counter)
+    failures: list[ImportResult] = field(default_factory=list)
+
+    def add(self, result):
+        self.counts[result.outcome] += 1
+        if result.outcome == "failed":
+            self.failures.append(result)
+
+    def count(self, outcome):
+        return self.counts[outcome]
+
+    def merge(self, other):
+        self.counts.update(other.counts)
+        self.failures.extend(other.failures)
+
+    def __str__(self):
+        return ", ".join(
+            f"{self.count(outcome)} {outcome}"
+            for outcome in ("imported", "updated", "unchanged", "failed")
+        )
+
+
+def import_wire_file(path, matcher, key=None, names=None, feed=None):
+    """Import one document; returns an ImportResult and never raises for bad input.
+
+    `key` identifies the document across imports (default: the file name without .txt);
+    `names` carries looked-up tags, editors and bylines from one document to the next;
+    `feed` (FeedSources) says the source of copy whose text and sidecar name none."""
+    names = names if names is not None else NameCache()
+    feed = feed if feed is not None else FeedSources()
+    path = Path(path)
+    try:
+        try:
+            data = read_regular_file(path, MAX_FILE_BYTES)
+        except WireCopyError as error:
+            raise WireCopyError(f"{error}; not a wire story") from None
+        metadata, metadata_raw = read_metadata(path)
+        key = document_key(metadata, key, path)
+        story = parse_wire_copy(decode_wire_bytes(data))
+        apply_sidecar(story, metadata)
+        if not story.source:  # the folder's ingest.json or --source
+            story.source = feed.for_file(path)
+            if isinstance(story.source, WireCopyError):
+                raise story.source
+    except WireCopyError as error:
+        return ImportResult(path, "failed", reason=str(error))
+    except OSError as error:
+        reason = printable_name(error.strerror or str(error))
+        return ImportResult(path, "failed", reason=f"cannot read: {reason}")
+
+    checksum = hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
+    return store_story(story, path=path, key=key, checksum=checksum, matcher=matcher, names=names)
+
+
+@contextmanager
+def commits_without_waiting_for_disk():
+    """On PostgreSQL, let each document's COMMIT return before its WAL reaches the disk.
+
+    Each document is still all or nothing, but a crash of the database server may lose
+    the last fraction of a second of imports; the next run imports those files again,
+    as it skips only what is stored unchanged. Waiting for the disk was half of the time
+    a document took."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def import_paths(paths, on_result=None, shard=None, source=""):
+    """Import every `.txt` document under the given files and folders (with `shard`, a
+    share of them: see iter_wire_files). `source` is the feed's, for copy that names none
+    (FeedSources)."""
+    feed = FeedSources(source)
+    matcher = PlaceMatcher.from_gazetteer()
+    names = NameCache()
+    summary = ImportSummary()
+    statistics = StatisticsFollowGrowth(connection)
+    with commits_without_waiting_for_disk():
+        for path, key in iter_wire_files(paths, shard):
+            try:
+                result = import_wire_file(path, matcher, key=key, names=names, feed=feed)
+            except Exception as error:  # whatever one file meets fails that file alone
+                names.clear()
+                problem = printable_name(f"{type(error).__name__}: {error}")
+                result = ImportResult(path, "failed", reason=f"could not be imported: {problem}")
+            reset_queries()  # with DEBUG on, Django would keep each document's statements
+            summary.add(result)
+            if result.outcome == "imported":
+                statistics.add()
+            if on_result:
+                on_result(result)
+    return summary
+
+
+def import_paths_side_by_side(paths, workers, on_result=None, source=""):
+    """import_paths in `workers` processes at once, each with a share of the files: on
+    PostgreSQL, which takes several writers, a backfill of years of wire copy uses every
+    core. Each process reports its own results (on_result runs in it); the summary is
+    theirs added up."""
+    if workers == 1:
+        return import_paths(paths, on_result, source=source)
+    if connection.vendor != "postgresql":
+        raise ValueError("importing side by side needs PostgreSQL; SQLite takes one writer")
+    # Each process must open its own connections: none may be inherited open.
+    for each in connections.all(initialized_only=True):
+        each.close()
+    close_connection_pools()
+    context = multiprocessing.get_context("fork")
+    reports = context.Queue()
+    # Listed once, here: each process takes its share of one listing, so a file that
+    # comes or goes meanwhile cannot shift the shares and leave a file to none of them.
+    listing = list(iter_wire_files(paths))
+
+    def work(shard):
+        forget_connection_pools()
+        summary, error = ImportSummary(), None
+        try:
+            summary = import_paths(listing, on_result, shard=(shard, workers), source=source)
+        except BaseException as failure:  # reported, not lost with the process
+            error = printable_name(f"{type(failure).__name__}: {failure}")
+        finally:
+            reports.put((shard, summary, error))
+            for each in connections.all(initialized_only=True):
+                each.close()
+            close_connection_pools()
+
+    processes = [context.Process(target=work, args=(k,)) for k in range(workers)]
+    for process in processes:
+        process.start()
+    total, errors, reported = ImportSummary(), [], 0
+    while reported < workers:
+        try:
+            shard, summary, error = reports.get(timeout=1)
+        except queue.Empty:
+            if not any(process.is_alive() for process in processes) and reports.empty():
+                errors.append("a process stopped without reporting")
+                break
+            continue
+        reported += 1
+        total.merge(summary)
+        if error:
+            errors.append(f"process {shard + 1} of {workers} stopped: {error}")
+    for process in processes:
+        process.join()
+    errors += [
+        f"process {k + 1} of {workers} exited with code {process.exitcode}"
+        for k, process in enumerate(processes)
+        if process.exitcode
+    ]
+    if errors:
+        raise ImportIncomplete(total, errors)
+    return total
+
+
+def connection_pools():
+    """The process's psycopg pools, by alias. Django keeps them per backend class, for
+    every thread: a pool another thread made (a test's live server, say) is there too."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    return getattr(DatabaseWrapper, "_connection_pools", {})
+
+
+def close_connection_pools():
+    for pool in list(connection_pools().values()):
+        pool.close()
+    connection_pools().clear()
+
+
+def forget_connection_pools():
+    """In a forked process: drop, without closing, what the parent's pools and
+    connections were, so that this process opens its own. Closing them here would close
+    the parent's sockets."""
+    connection_pools().clear()
+    for each in connections.all(initialized_only=True):
+        each.connection = None
+
+
+class ImportIncomplete(Exception):
+    """A process importing side by side stopped: its share is unfinished. What the
+    processes did import is in `summary`; running the import again completes it."""
+
+    def __init__(self, summary, errors):
+        super().__init__("; ".join(errors))
+        self.summary = summary

@@ -1,0 +1,203 @@
+"""The one writer: a `Story` (from any format's parser) into an Article.
+
+`store_story(story, ...)` creates the article for a key it has not seen, updates the text
+and credits of one it has, or leaves one stored unchanged alone; it matches the places
+the story names in the gazetteer, finds or creates its tags, editors and bylines, and
+takes one reversion Version of the finished article. Each story is all or nothing.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import reversion
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import prefetch_related_objects
+
+from .. import slugs
+from ..models import Article, ArticleByline, Byline, Editor, Tag
+from ..text import xml_safe
+from .files import printable_name
+from .story import WireCopyError
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    outcome: str  # "imported", "updated", "unchanged" or "failed"
+    article: Article | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def get_or_create_by_name(model, name, **defaults):
+    """The tag, editor or byline named `name` (the same name ignoring case and spacing),
+    or a new one with its own slug (articles.slugs): two different names are never one
+    thing, whatever slugs they make. Raises WireCopyError for a name too long to store."""
+    name = " ".join(xml_safe(name).split())
+    limit = model._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise WireCopyError(
+            f"{model._meta.verbose_name} name is {len(name)} characters; at most {limit}"
+        )
+    return slugs.get_or_create_by_name(model, name, **defaults)[0]
+
+
+class NameCache:
+    """Tags, editors and bylines already looked up in this import run, by name.
+
+    Wire copy names the same few agencies, editors and tags again and again, so each is
+    fetched once. The cache is emptied whenever a document fails: that document's
+    transaction may have created some of them and been rolled back."""
+
+    def __init__(self):
+        self._objects = {}
+
+    def get(self, model, name, **defaults):
+        key = (model, " ".join(name.split()))
+        if key not in self._objects:
+            self._objects[key] = get_or_create_by_name(model, name, **defaults)
+        return self._objects[key]
+
+    def clear(self):
+        self._objects.clear()
+
+
+def _link(article, field_name, targets, replace=False):
+    """Link `targets` through an m2m field in one INSERT (plus one DELETE to replace).
+
+    Straight to the through table: the m2m manager would first SELECT the existing links
+    and send signals nothing here listens to (the revision is taken once, at the end)."""
+    field = Article._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if replace:
+        through.objects.filter(**{source: article}).delete()
+    through.objects.bulk_create(
+        [through(**{source: article, target: obj}) for obj in dict.fromkeys(targets)],
+        ignore_conflicts=True,
+    )
+
+
+def _abroad(document):
+    """Whether the dateline names a country or region that is not Iraq's."""
+    region = document.dateline_text.partition(",")[2].strip().casefold()
+    return bool(region) and not any(word in region for word in IRAQ_REGION_WORDS)
+
+
+# What a dateline's ", region" says of a place in Iraq: "Iraq", "Kurdistan Region", ...
+IRAQ_REGION_WORDS = ("iraq", "kurdistan", "krg", "العراق", "كوردستان", "کوردستان", "كردستان")
+
+
+# Unique violation, deadlock, serialization failure: what two writers at once may meet.
+CLASH_SQLSTATES = {"23505", "40P01", "40001"}
+
+
+def is_clash_with_a_concurrent_writer(error):
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return isinstance(error, IntegrityError) if sqlstate is None else sqlstate in CLASH_SQLSTATES
+
+
+def store_story(story, *, path, key, checksum, matcher, names):
+    """Store `story` (a Story whose sidecar values are in it) under `key`, an Article's
+    import_key; returns an ImportResult and never raises for bad input. `checksum` is
+    what the delivery's bytes hash to (an unchanged delivery is skipped); `matcher` a
+    PlaceMatcher; `names` a NameCache of this run."""
+    existing = Article.objects.filter(import_key=key).first()
+    if existing is not None and existing.import_checksum == checksum:
+        return ImportResult(path, "unchanged", article=existing)
+
+    warnings = []
+    # A place outside Iraq ("HASANKEYF, Turkey") is no Iraqi place, whatever its name.
+    dateline = matcher.lookup(story.dateline_city) if not _abroad(story) else None
+    if not story.dateline_city:
+        # Flagged for an editor: a new story stays a draft until someone places it.
+        warnings.append("no dateline: left as a draft for an editor to check place and source")
+    elif dateline is None:
+        warnings.append(f"dateline {story.dateline_text!r} is not in the gazetteer")
+    regions = matcher.find("\n".join([story.headline, story.summary, story.body]))
+
+    status = story.status or None
+    published_at = story.published_at
+    if status is None:
+        status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
+    if not story.dateline_city and existing is None:
+        status = Article.Status.DRAFT  # flagged: see the warning above
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return ImportResult(path, "failed", reason="status 'published' needs a published_at")
+
+    for attempt in (1, 2):
+        if attempt == 2:  # what the clash left behind: perhaps this very document
+            existing = Article.objects.filter(import_key=key).first()
+            if existing is not None and existing.import_checksum == checksum:
+                return ImportResult(path, "unchanged", article=existing)
+        try:
+            article = write_article(
+                existing=existing, key=key, story=story, checksum=checksum, status=status,
+                dateline=dateline, regions=regions, names=names,
+            )  # fmt: skip
+            break
+        except WireCopyError as error:
+            names.clear()
+            return ImportResult(path, "failed", reason=str(error))
+        except DatabaseError as error:
+            # Whatever the database refuses fails this file alone; its transaction is
+            # undone. A clash may be an import beside this one (--workers) taking the
+            # same slug or name a moment earlier, or a deadlock between the two: once
+            # more, the clash is seen and avoided.
+            names.clear()
+            if attempt == 2 or not is_clash_with_a_concurrent_writer(error):
+                reason = f"the database refused it: {printable_name(str(error))}"
+                return ImportResult(path, "failed", reason=reason)
+
+    outcome = "updated" if existing else "imported"
+    return ImportResult(path, outcome, article=article, warnings=warnings)
+
+
+def write_article(*, existing, key, story, checksum, status, dateline, regions, names):
+    """Create or update the article for one story, all or nothing."""
+    published_at = story.published_at
+    with transaction.atomic():
+        article = existing or Article(
+            import_key=key,
+            status=status,
+            published_at=published_at,
+            slug=slugs.unique_slug(Article, story.slug or story.headline),
+        )
+        # A corrected wire file updates the text and credits. The editorial state (status,
+        # publication time, slug, and tags or places editors added) stays as editors left it.
+        article.headline = story.headline
+        article.summary = story.summary
+        article.body = story.body
+        article.source = story.source
+        article.dateline = dateline
+        # As filed: the place the page shows when the gazetteer does not hold it.
+        article.dateline_text = story.dateline_text[:200]
+        article.import_checksum = checksum
+        article.save()
+        if existing is None and published_at is not None:
+            # The story as the wire published it: not "updated" on the day it was imported.
+            Article.objects.filter(pk=article.pk).update(updated_at=published_at)
+            article.updated_at = published_at
+
+        _link(article, "regions", regions)
+        _link(article, "tags", [names.get(Tag, name) for name in story.tags])
+        editors = [names.get(Editor, name) for name in story.editors]
+        _link(article, "editors", editors, replace=existing is not None)
+        credits = [names.get(Byline, name) for name in story.bylines]
+        if story.source:
+            credits.append(names.get(Byline, story.source, kind=Byline.Kind.AGENCY))
+        if existing is not None:
+            ArticleByline.objects.filter(article=article).delete()
+        ArticleByline.objects.bulk_create(
+            ArticleByline(article=article, byline=byline, position=position)
+            for position, byline in enumerate(dict.fromkeys(credits))
+        )
+        # One version of the finished article (with its bylines), taken once rather than
+        # re-serialised after every write as reversion's signals would. Prefetched, its
+        # links serialise from plain queries instead of server-side cursors, one per
+        # byline for its name.
+        prefetch_related_objects([article], "regions", "tags", "editors", "article_bylines__byline")
+        with reversion.create_revision(manage_manually=True, atomic=False):
+            reversion.set_comment(f"Imported from wire copy, key {key}")
+            reversion.add_to_revision(article)
+    return article
