@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 
 from .. import slugs
-from ..models import Article, ArticleByline, Byline, Editor, Tag
+from ..models import Article, ArticleByline, Byline, Editor, Tag, default_article_language
 from ..text import xml_safe
 from .files import printable_name
+from .language import detect_language
 from .story import WireCopyError
 
 
@@ -97,6 +99,81 @@ def is_clash_with_a_concurrent_writer(error):
     return isinstance(error, IntegrityError) if sqlstate is None else sqlstate in CLASH_SQLSTATES
 
 
+def language_code(declared):
+    """The code of settings.LANGUAGES that a declared language code (BCP 47 or ISO 639,
+    any case, "_" or "-") means: "ar-IQ" -> "ar", "en-GB" -> "en", "ckb", "ku-Arab" ->
+    "ckb" (Sorani), "ku", "ku-Latn", "kmr" -> "kmr" (Kurmanji). Raises WireCopyError
+    for a code that is none of the newsroom's languages."""
+    subtags = declared.strip().replace("_", "-").lower().split("-")
+    primary, rest = subtags[0], subtags[1:]
+    if primary == "ku":
+        primary = "ckb" if "arab" in rest else "kmr"
+    codes = [code for code, _ in settings.LANGUAGES]
+    if primary not in codes:
+        raise WireCopyError(
+            f"language {printable_name(declared)!r} is not one of the newsroom's: "
+            f"{', '.join(codes)}"
+        )
+    return primary
+
+
+def story_language(story):
+    """The code (of settings.LANGUAGES) of the language `story` is in: as it declares
+    it (language_code), else as its text reads (articles.wire.language), else the
+    newsroom's main language."""
+    if story.language:
+        return language_code(story.language)
+    text = "\n".join([story.headline, story.summary, story.body])
+    return detect_language(text) or default_article_language()
+
+
+def link_translation(article, original_key):
+    """Hang `article` from the stored story whose import key is `original_key` (from the
+    original's own original, if it is a translation): sets article.translation_of, or
+    leaves it None while the original has not arrived. Raises WireCopyError when the
+    link cannot be: the story itself, in the same language, or a language the original
+    has a translation in already."""
+    original = Article.objects.filter(import_key=original_key).first()
+    if original is None:
+        return
+    if original.translation_of_id:
+        original = original.translation_of
+    problem = translation_problem(article, original)
+    if problem:
+        raise WireCopyError(f"translation_of {printable_name(original_key)!r}: {problem}")
+    article.translation_of = original
+
+
+def translation_problem(translation, original):
+    """Why `translation` cannot hang from `original`, or "" when it can."""
+    if original.pk == translation.pk:
+        return "a story is not its own translation"
+    if original.language == translation.language:
+        return f"the original is in the same language ({translation.language})"
+    taken = Article.objects.filter(translation_of=original, language=translation.language)
+    if translation.pk is not None:
+        taken = taken.exclude(pk=translation.pk)
+    if taken.exists():
+        return f"the original has a translation in {translation.language} already"
+    return ""
+
+
+def link_waiting_translations(original):
+    """Link the stored translations that named `original`'s key before it arrived (their
+    translation_of_key) to it, or to its own original; those that cannot hang from it
+    (same language, a language taken) stay waiting. Returns how many were linked."""
+    root = original.translation_of or original
+    linked = 0
+    waiting = Article.objects.filter(
+        translation_of_key=original.import_key, translation_of__isnull=True
+    ).exclude(pk=root.pk)
+    for translation in waiting:
+        if not translation_problem(translation, root):
+            Article.objects.filter(pk=translation.pk).update(translation_of=root)
+            linked += 1
+    return linked
+
+
 def store_story(story, *, path, key, checksum, matcher, names):
     """Store `story` (a Story whose sidecar values are in it) under `key`, an Article's
     import_key; returns an ImportResult and never raises for bad input. `checksum` is
@@ -116,6 +193,10 @@ def store_story(story, *, path, key, checksum, matcher, names):
         warnings.append(f"dateline {story.dateline_text!r} is not in the gazetteer")
     regions = matcher.find("\n".join([story.headline, story.summary, story.body]))
 
+    try:
+        language = story_language(story)
+    except WireCopyError as error:
+        return ImportResult(path, "failed", reason=str(error))
     status = story.status or None
     published_at = story.published_at
     if status is None:
@@ -133,7 +214,7 @@ def store_story(story, *, path, key, checksum, matcher, names):
         try:
             article = write_article(
                 existing=existing, key=key, story=story, checksum=checksum, status=status,
-                dateline=dateline, regions=regions, names=names,
+                language=language, dateline=dateline, regions=regions, names=names,
             )  # fmt: skip
             break
         except WireCopyError as error:
@@ -153,7 +234,7 @@ def store_story(story, *, path, key, checksum, matcher, names):
     return ImportResult(path, outcome, article=article, warnings=warnings)
 
 
-def write_article(*, existing, key, story, checksum, status, dateline, regions, names):
+def write_article(*, existing, key, story, checksum, status, language, dateline, regions, names):
     """Create or update the article for one story, all or nothing."""
     published_at = story.published_at
     with transaction.atomic():
@@ -173,7 +254,13 @@ def write_article(*, existing, key, story, checksum, status, dateline, regions, 
         # As filed: the place the page shows when the gazetteer does not hold it.
         article.dateline_text = story.dateline_text[:200]
         article.import_checksum = checksum
+        article.language = language
+        if story.translation_of:
+            article.translation_of_key = story.translation_of
+            link_translation(article, story.translation_of)
         article.save()
+        if existing is None:
+            link_waiting_translations(article)
         if existing is None and published_at is not None:
             # The story as the wire published it: not "updated" on the day it was imported.
             Article.objects.filter(pk=article.pk).update(updated_at=published_at)
