@@ -1240,7 +1240,7 @@ def test_agency_credits_become_bylines_and_editors_and_leave_the_body(tmp_path):
         ("Jane Roe", Byline.Kind.PERSON),
         ("Hêmin Îbrahîm", Byline.Kind.PERSON),
         ("Ahmed al-Hassan", Byline.Kind.PERSON),
-        ("Associated Press", Byline.Kind.AGENCY),
+        ("AP", Byline.Kind.AGENCY),  # one agency, one byline: articles.wire.agencies
     ]
     assert [e.name for e in article.editors.all()] == ["Sam Poe"]
     assert article.summary == "A road bridge reopened on Tuesday after repairs."

@@ -1,11 +1,15 @@
 """The one writer (articles.wire.store): a Story's language, its translations, and the
 agency bylines it credits."""
 
-import pytest
+import importlib
 
-from articles.models import Article
+import pytest
+from django.apps import apps as django_apps
+
+from articles.models import Article, ArticleByline, Byline
 from articles.wire.store import language_code
 from articles.wire.story import WireCopyError
+from tests.factories import make_article, make_byline, region
 from tests.wire_copy import run_import, wire, write_doc
 
 SORANI = wire(
@@ -157,3 +161,82 @@ def test_a_second_translation_into_one_language_fails_and_the_first_stays(tmp_pa
     assert "the original has a translation in ar already" in results["c-ar.txt"].reason
     original = Article.objects.get(import_key="a-en")
     assert list(original.translations.values_list("import_key", flat=True)) == ["b-ar"]
+
+
+# --- agencies: one agency, one byline ------------------------------------------------
+
+
+def credited(key):
+    article = Article.objects.get(import_key=key)
+    return [(b.name, b.kind) for b in article.ordered_bylines]
+
+
+@pytest.mark.django_db
+def test_a_byline_lines_agency_is_the_source_and_a_dateline_alone_the_place(tmp_path):
+    write_doc(tmp_path, "mosul", (
+        "Iraqi forces retake a Mosul district\n\n"
+        "By JANE ROE Associated Press\n"
+        "MOSUL, Iraq\n\n"
+        "Iraqi forces retook the al-Zuhur district of eastern Mosul on Tuesday, officers "
+        "said, after a week of fighting.\n\n"
+        "Residents said the streets were quiet by evening.\n"
+    ), PUBLISHED)  # fmt: skip
+    summary, _ = run_import(tmp_path)
+    article = Article.objects.get(import_key="mosul")
+    assert (article.dateline.slug, article.source) == (region("mosul").slug, "AP")
+    assert credited("mosul") == [("Jane Roe", "person"), ("AP", "agency")]
+    assert Byline.objects.get(name="AP").alternative_names == [
+        "Associated Press", "The Associated Press",
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_agencys_names_in_any_spacing_or_case_credit_one_byline(tmp_path):
+    datelines = ["ERBIL (Kurdistan 24) – ", "DUHOK (Kurdistan24) – ", "ZAKHO (K24) – ",
+                 "ERBIL (KURDISTAN 24) – "]  # fmt: skip
+    for number, dateline in enumerate(datelines):
+        write_doc(tmp_path, f"k{number}", wire(
+            headline=f"Peshmerga open checkpoint {number}", dateline=dateline
+        ), PUBLISHED)  # fmt: skip
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 4
+    assert list(Byline.objects.filter(kind="agency").values_list("name", flat=True)) == [
+        "Kurdistan 24"
+    ]
+    assert set(Article.objects.values_list("source", flat=True)) == {"Kurdistan 24"}
+
+
+@pytest.mark.django_db
+def test_an_alternative_name_editors_gave_an_agency_finds_it(tmp_path):
+    agency = make_byline("Shafaq News Agency", kind=Byline.Kind.AGENCY)
+    agency.alternative_names = ["السومرية نيوز", "Shafaq N."]
+    agency.save()
+    write_doc(tmp_path, "basra", wire(dateline="BASRA (Shafaq N.) – "), PUBLISHED)
+    run_import(tmp_path)
+    assert credited("basra") == [("Shafaq News Agency", "agency")]
+    assert Article.objects.get().source == "Shafaq News Agency"
+
+
+@pytest.mark.django_db
+def test_the_migration_merges_an_agencys_duplicate_bylines_keeping_their_credits():
+    give_agencies_their_aliases = importlib.import_module(
+        "articles.migrations.0016_agency_aliases"
+    ).give_agencies_their_aliases
+    one = make_article(headline="Erbil airport reopens", bylines=[])
+    both = make_article(headline="Duhok dam inspected", bylines=[])
+    # Two rows, as the importer made them before one name could find the other's.
+    first = Byline.objects.create(name="Kurdistan24", slug="k24-a", kind="agency")
+    second = Byline.objects.create(name="Kurdistan 24", slug="k24-b", kind="agency")
+    reporter = make_byline("Jane Roe")
+    ArticleByline.objects.create(article=one, byline=first, position=0)
+    ArticleByline.objects.create(article=both, byline=reporter, position=0)
+    ArticleByline.objects.create(article=both, byline=first, position=1)
+    ArticleByline.objects.create(article=both, byline=second, position=2)
+
+    give_agencies_their_aliases(django_apps, None)
+
+    kept = Byline.objects.get(kind="agency")
+    assert (kept.pk, kept.name) == (second.pk, "Kurdistan 24")
+    assert kept.alternative_names == ["K24"]  # Kurdistan24 is its name squashed
+    assert [b.name for b in one.ordered_bylines] == ["Kurdistan 24"]
+    assert [b.name for b in both.ordered_bylines] == ["Jane Roe", "Kurdistan 24"]

@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 from .. import slugs
 from ..models import Article, ArticleByline, Byline, Editor, Tag, default_article_language
 from ..text import xml_safe
+from .agencies import Agencies, new_agency
 from .files import printable_name
 from .language import detect_language
 from .story import WireCopyError
@@ -53,6 +54,7 @@ class NameCache:
 
     def __init__(self):
         self._objects = {}
+        self._agencies = Agencies()
 
     def get(self, model, name, **defaults):
         key = (model, " ".join(name.split()))
@@ -60,8 +62,21 @@ class NameCache:
             self._objects[key] = get_or_create_by_name(model, name, **defaults)
         return self._objects[key]
 
+    def agency(self, name):
+        """The agency byline credited as `name` (articles.wire.agencies: by any of its
+        names), or a new one, under the common agency's name and aliases if it is one."""
+        found = self._agencies.find(name)
+        if found is None:
+            name, aliases = new_agency(name)
+            found = get_or_create_by_name(
+                Byline, name, kind=Byline.Kind.AGENCY, alternative_names=aliases
+            )
+            self._agencies.add(found)
+        return found
+
     def clear(self):
         self._objects.clear()
+        self._agencies = Agencies()
 
 
 def _link(article, field_name, targets, replace=False):
@@ -254,6 +269,10 @@ def write_article(*, existing, key, story, checksum, status, language, dateline,
         # As filed: the place the page shows when the gazetteer does not hold it.
         article.dateline_text = story.dateline_text[:200]
         article.import_checksum = checksum
+        # One agency, one byline: the source as that byline names it (AP, not Associated Press).
+        agency = names.agency(story.source) if story.source else None
+        if agency is not None:
+            article.source = agency.name
         article.language = language
         if story.translation_of:
             article.translation_of_key = story.translation_of
@@ -271,8 +290,8 @@ def write_article(*, existing, key, story, checksum, status, language, dateline,
         editors = [names.get(Editor, name) for name in story.editors]
         _link(article, "editors", editors, replace=existing is not None)
         credits = [names.get(Byline, name) for name in story.bylines]
-        if story.source:
-            credits.append(names.get(Byline, story.source, kind=Byline.Kind.AGENCY))
+        if agency is not None:
+            credits.append(agency)
         if existing is not None:
             ArticleByline.objects.filter(article=article).delete()
         ArticleByline.objects.bulk_create(

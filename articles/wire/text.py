@@ -95,7 +95,8 @@ def parse_wire_copy(text):
         summary=summary,
         dateline_city=_normalise(dateline.place or "") if dateline else "",
         dateline_text=_normalise(dateline.place_text or "") if dateline else "",
-        source=_normalise(dateline.source or "") if dateline else "",
+        # The dateline's source, else the agency the byline line names.
+        source=_normalise((dateline.source if dateline else "") or byline.agency or ""),
         body_paragraphs=[p.rstrip() for p in body_paragraphs],
         editors=closing.editors,
         bylines=list(dict.fromkeys(byline.bylines + closing.bylines)),
