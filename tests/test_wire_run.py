@@ -22,6 +22,7 @@ from articles.wire import files, run, store
 from articles.wire.files import iter_wire_files, printable_name
 from articles.wire.places import PlaceMatcher
 from articles.wire.run import import_paths, import_paths_side_by_side
+from articles.wire.story import Story
 from articles.wire.text import parse_wire_copy
 from tests.factories import region
 from tests.wire_copy import (
@@ -1325,3 +1326,54 @@ def test_a_hand_written_summary_equal_to_the_first_paragraph_is_shown_once(clien
 def test_a_standfirst_different_from_the_lead_is_shown(client, seed_article):
     standfirsts, body = standfirst_and_body(client, seed_article)
     assert standfirsts == 1
+
+
+# --- other formats: one writer for every Story (issue 14) --------------------------------
+
+
+def ninjs_story(name, data):
+    """What articles.wire.formats.parse_delivery gives for an AFP ninjs document."""
+    assert name == "afp-3928.json" and b"urn:newsml:afp.com" in data
+    return Story(
+        headline="Turkish strikes hit PKK positions near Duhok",
+        summary="Turkish warplanes struck positions near the Iraqi Kurdish city of Duhok.",
+        dateline_city="Duhok",
+        dateline_text="DUHOK, Iraq",
+        source="Agence France-Presse",
+        body_paragraphs=[
+            "Turkish warplanes struck positions near the Iraqi Kurdish city of Duhok.",
+            "There was no immediate word on casualties, officials in Zakho said.",
+        ],
+        bylines=["Shwan Mohammed"],
+        key="urn:newsml:afp.com:20240507:3928",
+        published_at=datetime.datetime(2024, 5, 7, 9, 30, tzinfo=datetime.UTC),
+        language="en-GB",
+        tags=["Turkey", "PKK"],
+    )
+
+
+@pytest.mark.django_db
+def test_a_ninjs_delivery_is_stored_by_the_one_writer_under_its_own_key(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "parse_delivery", ninjs_story)
+    (tmp_path / "afp-3928.json").write_text(
+        json.dumps({"uri": "urn:newsml:afp.com:20240507:3928", "type": "text"})
+    )
+    write_doc(tmp_path, "erbil", wire(), {"published_at": "2024-05-07"})
+    summary, results = run_import(tmp_path)
+    assert str(summary) == "2 imported, 0 updated, 0 unchanged, 0 failed"
+    article = Article.objects.get(import_key="urn:newsml:afp.com:20240507:3928")
+    assert (article.status, article.language, article.source) == ("published", "en", "AFP")
+    assert article.dateline.name == "Duhok"
+    assert [b.name for b in article.ordered_bylines] == ["Shwan Mohammed", "AFP"]
+    assert sorted(t.name for t in article.tags.all()) == ["PKK", "Turkey"]
+    assert slugs(article.regions.all()) >= {region("zakho").slug}
+    assert Version.objects.get_for_object(article).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_delivery_its_parser_refuses_fails_that_file_with_the_reason(tmp_path):
+    (tmp_path / "reuters-17.xml").write_text("<nitf><head/></nitf>")
+    write_doc(tmp_path, "erbil", wire(), {"published_at": "2024-05-07"})
+    summary, results = run_import(tmp_path)
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 1 failed"
+    assert results["reuters-17.xml"].reason

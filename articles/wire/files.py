@@ -225,21 +225,48 @@ class FeedSources:
         return _normalise(xml_safe(value.get("source", ""))) or self.default
 
 
+def is_story_name(name, names_beside):
+    """Whether a file called `name` (a str) in a folder holding `names_beside` (a set of
+    str) is a story: a `.txt` file; a `.json` one that is neither a `.txt` file's sidecar
+    nor the folder's ingest.json (a ninjs document); an `.xml` one (NewsML-G2, NITF).
+    Suffixes in any case."""
+    stem, dot, suffix = name.rpartition(".")
+    suffix = suffix.lower()
+    if not dot or not stem or suffix not in ("txt", "json", "xml"):
+        return False
+    if suffix == "json":
+        return name.lower() != INGEST_FILE and not any(
+            f"{stem}.{txt}" in names_beside for txt in ("txt", "TXT", "Txt")
+        )
+    return True
+
+
+def story_key(relative):
+    """The key of the story at `relative` (a PurePath inside the folder listed): its path
+    without `.txt` for plain text ("2020/story"), with its suffix for other formats
+    ("2020/story.xml"), so that a ninjs and a NewsML file of one name are two stories."""
+    if relative.suffix.lower() == ".txt":
+        return relative.with_suffix("").as_posix()
+    return relative.as_posix()
+
+
 def wire_files_under(path):
-    """(file, key) for a file, or for each `.txt` name in a folder and the folders in it,
-    sorted: a file's key is its path inside the folder, without .txt, so 2020/story.txt
-    and 2021/story.txt are two documents. Whatever bears the name is listed, so that a
-    link to nothing or in a loop, or a folder named so, fails with its reason rather than
-    vanishing; so is a folder that cannot be listed (its own key is never used)."""
+    """(file, key) for a file, or for each story in a folder and the folders in it
+    (is_story_name), sorted: a file's key is its path inside the folder (story_key), so
+    2020/story.txt and 2021/story.txt are two documents. Whatever bears the name is
+    listed, so that a link to nothing or in a loop, or a folder named so, fails with its
+    reason rather than vanishing; so is a folder that cannot be listed (its own key is
+    never used)."""
     if not path.is_dir():
-        yield path, path.stem
+        yield path, path.stem if path.suffix.lower() in ("", ".txt") else path.name
         return
     found = []
     for folder, folders, files in os.walk(path, onerror=lambda e: found.append(Path(e.filename))):
-        found.extend(Path(folder, name) for name in folders + files if name.endswith(".txt"))
+        names = set(folders + files)
+        found.extend(Path(folder, name) for name in names if is_story_name(name, names))
     for file in sorted(found):
         relative = file.relative_to(path)
-        yield file, relative.with_suffix("").as_posix() if relative.name else path.name
+        yield file, story_key(relative) if relative.name else path.name
 
 
 def iter_wire_files(paths, shard=None):

@@ -29,6 +29,7 @@ from .files import (
     read_metadata,
     read_regular_file,
 )
+from .formats import parse_delivery
 from .places import PlaceMatcher
 from .sidecar import apply_sidecar
 from .store import ImportResult, NameCache, store_story
@@ -63,6 +64,34 @@ class ImportSummary:
         )
 
 
+DELIVERY_SUFFIXES = (".json", ".xml")
+
+
+def read_story(path, key, feed):
+    """(Story, its key, checksum) of the file at `path`: plain text with its sidecar
+    (articles.wire.text, articles.wire.sidecar), or a ninjs, NewsML-G2 or NITF delivery
+    (articles.wire.formats); the source from the feed (FeedSources) when neither names
+    one. Raises WireCopyError or OSError with the reason it cannot be read."""
+    try:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except WireCopyError as error:
+        raise WireCopyError(f"{error}; not a wire story") from None
+    if path.suffix.lower() in DELIVERY_SUFFIXES:
+        story = parse_delivery(path.name, data)
+        metadata_raw = b""
+        key = document_key({"key": story.key} if story.key else {}, key, path)
+    else:
+        metadata, metadata_raw = read_metadata(path)
+        key = document_key(metadata, key, path)
+        story = parse_wire_copy(decode_wire_bytes(data))
+        apply_sidecar(story, metadata)
+    if not story.source:  # the folder's ingest.json or --source
+        story.source = feed.for_file(path)
+        if isinstance(story.source, WireCopyError):
+            raise story.source
+    return story, key, hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
+
+
 def import_wire_file(path, matcher, key=None, names=None, feed=None):
     """Import one document; returns an ImportResult and never raises for bad input.
 
@@ -73,25 +102,12 @@ def import_wire_file(path, matcher, key=None, names=None, feed=None):
     feed = feed if feed is not None else FeedSources()
     path = Path(path)
     try:
-        try:
-            data = read_regular_file(path, MAX_FILE_BYTES)
-        except WireCopyError as error:
-            raise WireCopyError(f"{error}; not a wire story") from None
-        metadata, metadata_raw = read_metadata(path)
-        key = document_key(metadata, key, path)
-        story = parse_wire_copy(decode_wire_bytes(data))
-        apply_sidecar(story, metadata)
-        if not story.source:  # the folder's ingest.json or --source
-            story.source = feed.for_file(path)
-            if isinstance(story.source, WireCopyError):
-                raise story.source
+        story, key, checksum = read_story(path, key, feed)
     except WireCopyError as error:
         return ImportResult(path, "failed", reason=str(error))
     except OSError as error:
         reason = printable_name(error.strerror or str(error))
         return ImportResult(path, "failed", reason=f"cannot read: {reason}")
-
-    checksum = hashlib.sha256(data + b"\0" + metadata_raw).hexdigest()
     return store_story(story, path=path, key=key, checksum=checksum, matcher=matcher, names=names)
 
 
