@@ -21,7 +21,7 @@ from articles.models import Article, ArticleByline, Byline, Editor, Tag
 from articles.wire import files, run, store
 from articles.wire.files import iter_wire_files, printable_name
 from articles.wire.places import PlaceMatcher
-from articles.wire.run import import_paths, import_paths_side_by_side
+from articles.wire.run import Progress, import_paths, import_paths_side_by_side
 from articles.wire.story import Story
 from articles.wire.text import parse_wire_copy
 from tests.factories import region
@@ -448,26 +448,32 @@ def test_a_sidecar_slug_is_used(tmp_path):
 # --- the management command -----------------------------------------------------------------
 
 
+def per_file(err):
+    """The command's stderr without its closing count of failures by reason (tested on
+    its own): the lines it printed for each file."""
+    return err.partition("Failures by reason:\n")[0]
+
+
 def run_command(*args):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_seeds", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), per_file(err.getvalue())
 
 
 def run_handle(*paths, verbosity=1):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_seeds", *paths, verbosity=verbosity, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), per_file(err.getvalue())
 
 
-def run_incomplete(*args, verbosity=1):
+def run_incomplete(*args, verbosity=1, whole=False):
     """Run the command where some file fails: its output, and the error it ends with (the
     exit status 1 of `manage.py import_seeds`)."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="Import incomplete: ") as incomplete:
         call_command("import_seeds", *args, verbosity=verbosity, stdout=out, stderr=err)
     assert incomplete.value.returncode == 1
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), err.getvalue() if whole else per_file(err.getvalue())
 
 
 @pytest.mark.django_db
@@ -779,9 +785,11 @@ def write_named(folder, name, data=None, sidecar=None):
 
 
 def assert_report_lines_are_ours(out, err, folder):
-    """Every line printed is the summary or starts with an escaped name under `folder`."""
+    """Every line printed is the summary, a failure's reason counted, a progress line, or
+    starts with an escaped name under `folder`."""
     for line in (out + err).splitlines():
-        assert line.startswith((str(folder), "Import finished: ")), line
+        ours = re.match(r" +\d+  |Failures by reason:$|[\d,]+ of [\d,]+ files \(", line)
+        assert ours or line.startswith((str(folder), "Import finished: ")), line
         assert "\x1b" not in line and "\u202e" not in line and "\r" not in line
     assert [line for line in out.splitlines() if line.startswith("Import finished")] == [
         out.strip().splitlines()[-1]
@@ -1377,3 +1385,49 @@ def test_a_delivery_its_parser_refuses_fails_that_file_with_the_reason(tmp_path)
     summary, results = run_import(tmp_path)
     assert str(summary) == "1 imported, 0 updated, 0 unchanged, 1 failed"
     assert results["reuters-17.xml"].reason
+
+
+# --- a long run: progress and the failures' reasons counted ------------------------------
+
+
+def test_progress_prints_a_line_every_five_seconds_with_rate_and_time_left():
+    out, files = io.StringIO(), [0]
+    progress = Progress(total=10_000, stream=out, clock=lambda: 100 + files[0] / 250)
+    for _ in range(1249):  # 250 files a second: 4.996 s
+        files[0] += 1
+        progress.add()
+    assert out.getvalue() == ""
+    files[0] += 1
+    progress.add()
+    assert out.getvalue() == "1,250 of 10,000 files (12%), 250 a second, about 35 s left\n"
+
+
+@pytest.mark.django_db
+def test_the_summary_counts_failures_by_reason_and_the_command_exits_non_zero(tmp_path):
+    for number in range(3):
+        write_doc(tmp_path, f"bad-date-{number}", wire(), {"published_at": f"9 March 20{number}"})
+    write_doc(tmp_path, "bad-status", wire(), {"status": "archived"})
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 reopens in Erbil\n\nIt did.".encode("latin-1"))
+    write_doc(tmp_path, "good", wire(), {"published_at": "2020-03-09"})
+    out, err = run_incomplete(tmp_path, "--no-progress", whole=True)
+    assert "Import finished: 1 imported, 0 updated, 0 unchanged, 5 failed." in out
+    counted = err[err.index("Failures by reason:\n") :].splitlines()[1:]
+    assert counted == [
+        "       3  published_at '…' is not an ISO 8601 date or time",
+        "       1  metadata status '…' is not one of draft, review, published, withdrawn",
+        "       1  not UTF-8 text (byte N at offset N)",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_command_prints_progress_to_stderr_on_a_long_run(tmp_path, monkeypatch):
+    write_numbered_docs(tmp_path, 3)
+    ticks = iter(range(0, 1000, 5))  # five seconds a file
+    monkeypatch.setattr(run.time, "monotonic", lambda: next(ticks))
+    out, err = run_command(str(tmp_path))
+    assert "Import finished: 3 imported" in out
+    assert re.findall(r"^\d of 3 files .*$", err, re.M) == [
+        "1 of 3 files (33%), 0.2 a second, about 10 s left",
+        "2 of 3 files (67%), 0.2 a second, about 5 s left",
+        "3 of 3 files (100%), 0.2 a second, about 0 s left",
+    ]

@@ -11,6 +11,8 @@ on PostgreSQL. The management command `import_seeds` is a thin wrapper around th
 import hashlib
 import multiprocessing
 import queue
+import re
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,10 +59,55 @@ class ImportSummary:
         self.counts.update(other.counts)
         self.failures.extend(other.failures)
 
+    def reasons(self):
+        """The failures' reasons grouped, most frequent first: [(reason, count)], a
+        reason with its quoted names and its numbers shown as '…' and N, so that files
+        failing alike count as one reason ("published_at '…' is not an ISO 8601 date")."""
+        grouped = Counter(reason_kind(failure.reason) for failure in self.failures)
+        return sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+
     def __str__(self):
         return ", ".join(
             f"{self.count(outcome)} {outcome}"
             for outcome in ("imported", "updated", "unchanged", "failed")
+        )
+
+
+QUOTED_RE = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+NUMBER_RE = re.compile(r"(?<!ISO )(?<!UTF-)\b(?:0x[0-9a-f]+|\d+)\b")
+
+
+def reason_kind(reason):
+    """`reason` without what is particular to one file: quoted text as '…', numbers as N."""
+    return NUMBER_RE.sub("N", QUOTED_RE.sub("'…'", reason))
+
+
+class Progress:
+    """A line every `every` seconds on `stream` while an import runs: done of total,
+    the rate and the time left. `clock` is time.monotonic unless a test gives another."""
+
+    def __init__(self, total, stream, label="", every=5.0, clock=None):
+        self.total, self.stream, self.label, self.every = total, stream, label, every
+        self.clock = clock or time.monotonic
+        self.done = 0
+        self.started = self.last = self.clock()
+
+    def add(self, count=1):
+        self.done += count
+        now = self.clock()
+        if now - self.last >= self.every:
+            self.last = now
+            self.stream.write(self.line(now) + "\n")
+            self.stream.flush()
+
+    def line(self, now):
+        rate = self.done / max(now - self.started, 1e-9)
+        left = (self.total - self.done) / rate if rate else 0
+        percent = 100 * self.done / self.total if self.total else 100
+        label = f"{self.label}: " if self.label else ""
+        return (
+            f"{label}{self.done:,} of {self.total:,} files ({percent:.0f}%), "
+            f"{rate:,.{1 if rate < 10 else 0}f} a second, about {left:,.0f} s left"
         )
 
 
@@ -131,10 +178,16 @@ def commits_without_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def import_paths(paths, on_result=None, shard=None, source=""):
-    """Import every `.txt` document under the given files and folders (with `shard`, a
-    share of them: see iter_wire_files). `source` is the feed's, for copy that names none
-    (FeedSources)."""
+def import_paths(paths, on_result=None, shard=None, source="", progress_to=None, label=""):
+    """Import every story under the given files and folders (with `shard`, a share of
+    them: see iter_wire_files). `source` is the feed's, for copy that names none
+    (FeedSources). With `progress_to` (a text stream), a Progress line goes to it every
+    few seconds, starting with `label`."""
+    progress = None
+    if progress_to is not None:
+        paths = list(iter_wire_files(paths, shard))
+        shard = None
+        progress = Progress(len(paths), progress_to, label)
     feed = FeedSources(source)
     matcher = PlaceMatcher.from_gazetteer()
     names = NameCache()
@@ -154,16 +207,18 @@ def import_paths(paths, on_result=None, shard=None, source=""):
                 statistics.add()
             if on_result:
                 on_result(result)
+            if progress is not None:
+                progress.add()
     return summary
 
 
-def import_paths_side_by_side(paths, workers, on_result=None, source=""):
+def import_paths_side_by_side(paths, workers, on_result=None, source="", progress_to=None):
     """import_paths in `workers` processes at once, each with a share of the files: on
     PostgreSQL, which takes several writers, a backfill of years of wire copy uses every
     core. Each process reports its own results (on_result runs in it); the summary is
     theirs added up."""
     if workers == 1:
-        return import_paths(paths, on_result, source=source)
+        return import_paths(paths, on_result, source=source, progress_to=progress_to)
     if connection.vendor != "postgresql":
         raise ValueError("importing side by side needs PostgreSQL; SQLite takes one writer")
     # Each process must open its own connections: none may be inherited open.
@@ -180,7 +235,10 @@ def import_paths_side_by_side(paths, workers, on_result=None, source=""):
         forget_connection_pools()
         summary, error = ImportSummary(), None
         try:
-            summary = import_paths(listing, on_result, shard=(shard, workers), source=source)
+            summary = import_paths(
+                listing, on_result, shard=(shard, workers), source=source,
+                progress_to=progress_to, label=f"process {shard + 1} of {workers}",
+            )  # fmt: skip
         except BaseException as failure:  # reported, not lost with the process
             error = printable_name(f"{type(failure).__name__}: {failure}")
         finally:

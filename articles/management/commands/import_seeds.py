@@ -25,6 +25,13 @@ class Command(BaseCommand):
             help="the agency of copy that names none, in its text, sidecar or ingest.json",
         )
 
+        parser.add_argument(
+            "--no-progress",
+            dest="progress",
+            action="store_false",
+            help="print no progress line (done of total, rate) to stderr every 5 seconds",
+        )
+
     def handle(self, *args, **options):
         paths = options["paths"] or [settings.BASE_DIR / "seeds"]
         verbose = options["verbosity"] > 1
@@ -45,8 +52,9 @@ class Command(BaseCommand):
 
         try:
             summary = import_paths_side_by_side(
-                paths, workers, on_result=report, source=options["source"]
-            )
+                paths, workers, on_result=report, source=options["source"],
+                progress_to=self.stderr if options["progress"] else None,
+            )  # fmt: skip
         except ImportIncomplete as incomplete:
             raise CommandError(
                 f"Import incomplete: {incomplete}. Imported meanwhile: {incomplete.summary}. "
@@ -55,6 +63,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Import finished: {summary}.")
         failed = summary.count("failed")
         if failed:
+            self.stderr.write("Failures by reason:")
+            for reason, count in summary.reasons():
+                self.stderr.write(f"{count:>8}  {reason}")
             raise CommandError(
                 f"Import incomplete: {failed} file{'s' if failed > 1 else ''} failed, each "
                 "reported above with its reason; the others are stored. Fix them and run it "
