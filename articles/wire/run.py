@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import connection, connections, reset_queries
 
 from ..archive_cache import StatisticsFollowGrowth
+from .bulk import BulkWriter, ReadStory
 from .files import (
     MAX_FILE_BYTES,
     FeedSources,
@@ -178,47 +179,85 @@ def commits_without_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def import_paths(paths, on_result=None, shard=None, source="", progress_to=None, label=""):
+# From this many files on, an import the command starts writes in batches (bulk="auto").
+BULK_FROM = 1000
+
+
+def import_paths(
+    paths, on_result=None, shard=None, source="", progress_to=None, label="", bulk=False
+):
     """Import every story under the given files and folders (with `shard`, a share of
     them: see iter_wire_files). `source` is the feed's, for copy that names none
     (FeedSources). With `progress_to` (a text stream), a Progress line goes to it every
-    few seconds, starting with `label`."""
+    few seconds, starting with `label`. With `bulk` True, new stories are written in
+    batches (articles.wire.bulk: the same articles and history, fewer statements);
+    "auto" does so from BULK_FROM files on."""
     progress = None
-    if progress_to is not None:
+    if progress_to is not None or bulk == "auto":
         paths = list(iter_wire_files(paths, shard))
         shard = None
-        progress = Progress(len(paths), progress_to, label)
+        if progress_to is not None:
+            progress = Progress(len(paths), progress_to, label)
+        if bulk == "auto":
+            bulk = len(paths) >= BULK_FROM
     feed = FeedSources(source)
     matcher = PlaceMatcher.from_gazetteer()
     names = NameCache()
     summary = ImportSummary()
     statistics = StatisticsFollowGrowth(connection)
+
+    def report(result):
+        reset_queries()  # with DEBUG on, Django would keep each document's statements
+        summary.add(result)
+        if result.outcome == "imported":
+            statistics.add()
+        if on_result:
+            on_result(result)
+        if progress is not None:
+            progress.add()
+
+    def failure(path, error):
+        names.clear()
+        problem = printable_name(f"{type(error).__name__}: {error}")
+        return ImportResult(path, "failed", reason=f"could not be imported: {problem}")
+
     with commits_without_waiting_for_disk():
+        if not bulk:
+            for path, key in iter_wire_files(paths, shard):
+                try:
+                    result = import_wire_file(path, matcher, key=key, names=names, feed=feed)
+                except Exception as error:  # whatever one file meets fails that file alone
+                    result = failure(path, error)
+                report(result)
+            return summary
+        writer = BulkWriter(matcher, names, report)
         for path, key in iter_wire_files(paths, shard):
             try:
-                result = import_wire_file(path, matcher, key=key, names=names, feed=feed)
+                story, key, checksum = read_story(Path(path), key, feed)
+            except WireCopyError as error:
+                report(ImportResult(path, "failed", reason=str(error)))
+                continue
+            except OSError as error:
+                reason = printable_name(error.strerror or str(error))
+                report(ImportResult(path, "failed", reason=f"cannot read: {reason}"))
+                continue
             except Exception as error:  # whatever one file meets fails that file alone
-                names.clear()
-                problem = printable_name(f"{type(error).__name__}: {error}")
-                result = ImportResult(path, "failed", reason=f"could not be imported: {problem}")
-            reset_queries()  # with DEBUG on, Django would keep each document's statements
-            summary.add(result)
-            if result.outcome == "imported":
-                statistics.add()
-            if on_result:
-                on_result(result)
-            if progress is not None:
-                progress.add()
+                report(failure(path, error))
+                continue
+            writer.add(ReadStory(Path(path), story, key, checksum))
+        writer.flush()
     return summary
 
 
-def import_paths_side_by_side(paths, workers, on_result=None, source="", progress_to=None):
+def import_paths_side_by_side(
+    paths, workers, on_result=None, source="", progress_to=None, bulk=False
+):
     """import_paths in `workers` processes at once, each with a share of the files: on
     PostgreSQL, which takes several writers, a backfill of years of wire copy uses every
     core. Each process reports its own results (on_result runs in it); the summary is
     theirs added up."""
     if workers == 1:
-        return import_paths(paths, on_result, source=source, progress_to=progress_to)
+        return import_paths(paths, on_result, source=source, progress_to=progress_to, bulk=bulk)
     if connection.vendor != "postgresql":
         raise ValueError("importing side by side needs PostgreSQL; SQLite takes one writer")
     # Each process must open its own connections: none may be inherited open.
@@ -237,7 +276,7 @@ def import_paths_side_by_side(paths, workers, on_result=None, source="", progres
         try:
             summary = import_paths(
                 listing, on_result, shard=(shard, workers), source=source,
-                progress_to=progress_to, label=f"process {shard + 1} of {workers}",
+                progress_to=progress_to, label=f"process {shard + 1} of {workers}", bulk=bulk,
             )  # fmt: skip
         except BaseException as failure:  # reported, not lost with the process
             error = printable_name(f"{type(failure).__name__}: {failure}")

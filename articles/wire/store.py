@@ -78,6 +78,16 @@ class NameCache:
         self._objects.clear()
         self._agencies = Agencies()
 
+    def knows(self, story):
+        """Whether every tag, editor, byline and agency `story` credits was met already
+        in this run (so that writing it creates none)."""
+        return (
+            all((Tag, " ".join(name.split())) in self._objects for name in story.tags)
+            and all((Editor, " ".join(name.split())) in self._objects for name in story.editors)
+            and all((Byline, " ".join(name.split())) in self._objects for name in story.bylines)
+            and (not story.source or self._agencies.find(story.source) is not None)
+        )
+
 
 def _link(article, field_name, targets, replace=False):
     """Link `targets` through an m2m field in one INSERT (plus one DELETE to replace).
@@ -189,15 +199,21 @@ def link_waiting_translations(original):
     return linked
 
 
-def store_story(story, *, path, key, checksum, matcher, names):
-    """Store `story` (a Story whose sidecar values are in it) under `key`, an Article's
-    import_key; returns an ImportResult and never raises for bad input. `checksum` is
-    what the delivery's bytes hash to (an unchanged delivery is skipped); `matcher` a
-    PlaceMatcher; `names` a NameCache of this run."""
-    existing = Article.objects.filter(import_key=key).first()
-    if existing is not None and existing.import_checksum == checksum:
-        return ImportResult(path, "unchanged", article=existing)
+@dataclass
+class Plan:
+    """What the writer makes of a story before writing it: its place, regions, status,
+    language, and the warnings an editor should see."""
 
+    dateline: object  # a Region, or None
+    regions: list
+    status: str
+    language: str
+    warnings: list[str]
+
+
+def plan_story(story, *, path, new, matcher):
+    """The Plan for storing `story` as a `new` article (else an update), or the failed
+    ImportResult saying why it cannot be stored."""
     warnings = []
     # A place outside Iraq ("HASANKEYF, Turkey") is no Iraqi place, whatever its name.
     dateline = matcher.lookup(story.dateline_city) if not _abroad(story) else None
@@ -213,13 +229,30 @@ def store_story(story, *, path, key, checksum, matcher, names):
     except WireCopyError as error:
         return ImportResult(path, "failed", reason=str(error))
     status = story.status or None
-    published_at = story.published_at
     if status is None:
-        status = Article.Status.PUBLISHED if published_at else Article.Status.DRAFT
-    if not story.dateline_city and existing is None:
+        status = Article.Status.PUBLISHED if story.published_at else Article.Status.DRAFT
+    if not story.dateline_city and new:
         status = Article.Status.DRAFT  # flagged: see the warning above
-    if status == Article.Status.PUBLISHED and published_at is None:
+    if status == Article.Status.PUBLISHED and story.published_at is None:
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
+    return Plan(dateline, regions, status, language, warnings)
+
+
+def store_story(story, *, path, key, checksum, matcher, names):
+    """Store `story` (a Story whose sidecar values are in it) under `key`, an Article's
+    import_key; returns an ImportResult and never raises for bad input. `checksum` is
+    what the delivery's bytes hash to (an unchanged delivery is skipped); `matcher` a
+    PlaceMatcher; `names` a NameCache of this run."""
+    existing = Article.objects.filter(import_key=key).first()
+    if existing is not None and existing.import_checksum == checksum:
+        return ImportResult(path, "unchanged", article=existing)
+
+    plan = plan_story(story, path=path, new=existing is None, matcher=matcher)
+    if isinstance(plan, ImportResult):
+        return plan
+    dateline, regions, status, language, warnings = (
+        plan.dateline, plan.regions, plan.status, plan.language, plan.warnings,
+    )  # fmt: skip
 
     for attempt in (1, 2):
         if attempt == 2:  # what the clash left behind: perhaps this very document

@@ -24,7 +24,12 @@ class Command(BaseCommand):
             default="",
             help="the agency of copy that names none, in its text, sidecar or ingest.json",
         )
-
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="write new stories in batches, however few (a migration's archive); "
+            "from 1,000 files on, the import does so anyway",
+        )
         parser.add_argument(
             "--no-progress",
             dest="progress",
@@ -54,6 +59,7 @@ class Command(BaseCommand):
             summary = import_paths_side_by_side(
                 paths, workers, on_result=report, source=options["source"],
                 progress_to=self.stderr if options["progress"] else None,
+                bulk=True if options["bulk"] else "auto",
             )  # fmt: skip
         except ImportIncomplete as incomplete:
             raise CommandError(
