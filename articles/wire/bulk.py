@@ -12,8 +12,8 @@ one (articles.wire.store.store_story) would leave them, with far fewer statement
 
 What is not plain goes one by one, in its place in the listing, through store_story: a
 story stored already (unchanged or updated), a translation or a story one waits for, a
-key met twice in a batch, a story naming a tag, editor, byline or agency not yet met in
-this run, and, should the database refuse a batch, every story of it. A batch is one
+key met twice in a batch, a story naming a tag, editor, byline or agency too long to
+store, and, should the database refuse a batch, every story of it. A batch is one
 transaction.
 """
 
@@ -83,7 +83,7 @@ class BulkWriter:
                 or item.key in awaited
                 or item.key in in_run
                 or story.translation_of
-                or not self.names.knows(story)
+                or not self.names.fit(story)
             )
             if not special:
                 plan = plan_story(story, path=item.path, new=True, matcher=self.matcher)
@@ -159,7 +159,7 @@ def unique_slugs(names):
 
 def write_new_articles(run, names):
     """Insert the articles of `run` ((ReadStory, Plan) pairs, every story new and every
-    name it credits met already), their links, credits and history; returns them."""
+    name it credits one that fits), their links, credits and history; returns them."""
     now = timezone.now()
     chosen = unique_slugs([item.story.slug or item.story.headline for item, _ in run])
     articles, credits = [], []
@@ -186,10 +186,13 @@ def write_new_articles(run, names):
         article.remove_forbidden_characters()
         article.body_html = render_markdown(article.body)
         articles.append(article)
+        # Found or made in the order the one-by-one writer takes them.
+        tags = [names.get(Tag, name) for name in story.tags]
+        editors = [names.get(Editor, name) for name in story.editors]
         bylines = [names.get(Byline, name) for name in story.bylines]
         if agency is not None:
             bylines.append(agency)
-        credits.append(list(dict.fromkeys(bylines)))
+        credits.append((tags, editors, list(dict.fromkeys(bylines))))
     Article.objects.bulk_create(articles)
     # The story as the wire published it: not "updated" on the day it was imported.
     published = [a.pk for a in articles if a.published_at is not None]
@@ -203,19 +206,18 @@ def write_new_articles(run, names):
         ArticleRedirect.objects.filter(old_path__in=urls).delete()
 
     region_links, tag_links, editor_links, article_bylines = [], [], [], []
-    for (item, plan), article, bylines in zip(run, articles, credits, strict=True):
-        story = item.story
+    for (_, plan), article, (tags, editors, bylines) in zip(run, articles, credits, strict=True):
         region_links += [
             Article.regions.through(article_id=article.pk, region_id=region.pk)
             for region in dict.fromkeys(plan.regions)
         ]
         tag_links += [
             Article.tags.through(article_id=article.pk, tag_id=tag.pk)
-            for tag in dict.fromkeys(names.get(Tag, name) for name in story.tags)
+            for tag in dict.fromkeys(tags)
         ]
         editor_links += [
             Article.editors.through(article_id=article.pk, editor_id=editor.pk)
-            for editor in dict.fromkeys(names.get(Editor, name) for name in story.editors)
+            for editor in dict.fromkeys(editors)
         ]
         article.bulk_credits = [
             ArticleByline(article=article, byline=byline, position=position)

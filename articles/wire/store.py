@@ -78,14 +78,19 @@ class NameCache:
         self._objects.clear()
         self._agencies = Agencies()
 
-    def knows(self, story):
-        """Whether every tag, editor, byline and agency `story` credits was met already
-        in this run (so that writing it creates none)."""
+    @staticmethod
+    def fit(story):
+        """Whether every tag, editor, byline and agency name `story` credits fits its
+        column, so that finding or creating them cannot fail (get_or_create_by_name)."""
+
+        def fits(model, names):
+            limit = model._meta.get_field("name").max_length
+            return all(len(" ".join(xml_safe(name).split())) <= limit for name in names)
+
         return (
-            all((Tag, " ".join(name.split())) in self._objects for name in story.tags)
-            and all((Editor, " ".join(name.split())) in self._objects for name in story.editors)
-            and all((Byline, " ".join(name.split())) in self._objects for name in story.bylines)
-            and (not story.source or self._agencies.find(story.source) is not None)
+            fits(Tag, story.tags)
+            and fits(Editor, story.editors)
+            and fits(Byline, [*story.bylines, *([story.source] if story.source else [])])
         )
 
 
