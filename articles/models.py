@@ -484,6 +484,12 @@ class Article(TextRuleModel):
         max_length=200, null=True, blank=True, unique=True, editable=False
     )
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # The key of the imported story this one translates, as its delivery names it: kept
+    # so that a translation that arrives before its original is linked when it comes.
+    # NULL for none: a nullable column is added without rebuilding the table on SQLite.
+    translation_of_key = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, editable=False, db_index=True
+    )
     # Optimistic locking: every save increments it, and an editor's save is refused when
     # the article changed since their form was loaded (see ArticleAdminForm).
     lock_version = models.PositiveIntegerField(default=0)

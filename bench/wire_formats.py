@@ -25,8 +25,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from articles.importers import WireCopyError  # noqa: E402
 from articles.wire.formats import MAX_DELIVERY_BYTES, parse_delivery  # noqa: E402
+from articles.wire.story import WireCopyError  # noqa: E402
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 

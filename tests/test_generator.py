@@ -1,8 +1,8 @@
 import pytest
 
 from articles.generator import generate
-from articles.importers import import_paths
 from articles.models import Article
+from articles.wire.run import import_paths
 
 pytestmark = pytest.mark.django_db
 

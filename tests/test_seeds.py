@@ -8,16 +8,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.importers import (
-    decode_wire_bytes,
-    document_key,
-    parse_wire_copy,
-    read_metadata,
-    split_paragraphs,
-    wire_files_under,
-)
+from articles.wire.files import decode_wire_bytes, document_key, read_metadata, wire_files_under
 from articles.wire.language import detect_language, normalise_language_code
 from articles.wire.places import PlaceMatcher
+from articles.wire.text import parse_wire_copy, split_paragraphs
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 ORIGINAL = SEEDS / "000_0184bfcb9f559c28.txt"
@@ -96,11 +90,6 @@ def test_the_original_is_imported_before_its_translations():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the gazetteer names places in English only until issue 14 (places) gives it "
-    "their Sorani, Kurmanji and Arabic names; remove this mark when it does",
-)
 @pytest.mark.parametrize("language", VERSIONS)
 def test_a_translations_dateline_is_a_place_of_the_gazetteer(language):
     name, _, place, *_ = VERSIONS[language]

@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from articles import importers, slugs
+from articles import slugs
 from articles.models import Article, ArticleRedirect, Byline, Editor, Region, Tag
+from articles.wire import store
 from tests.factories import at, make_article, make_byline, make_tag, region
-from tests.test_importers import run_import, wire, write_doc
+from tests.wire_copy import run_import, wire, write_doc
 
 # Two different tags, bylines and editors in Sorani and Arabic: the old ASCII rule made
 # `unnamed` of every one of them.
@@ -428,8 +429,8 @@ class TwoNamesNeverMerge(TestCase):
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(first=names, second=names)
     def test_two_different_names_get_two_valid_slugs_that_resolve(self, first, second):
-        a = importers.get_or_create_by_name(Tag, first)
-        b = importers.get_or_create_by_name(Tag, second)
+        a = store.get_or_create_by_name(Tag, first)
+        b = store.get_or_create_by_name(Tag, second)
         if slugs.name_key(first) == slugs.name_key(second):
             assert a == b
             return

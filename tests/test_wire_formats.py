@@ -13,12 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.importers import WireCopyError
 from articles.text import has_forbidden_characters
 from articles.wire.formats import MAX_DELIVERY_BYTES, parse_delivery
 from articles.wire.formats.common import html_paragraphs, parse_time, text_paragraphs
 from articles.wire.places import PlaceMatcher
-from articles.wire.story import Story
+from articles.wire.story import Story, WireCopyError
 
 FIXTURES = Path(__file__).resolve().parent / "wire_copy"
 UTC = datetime.UTC

@@ -9,6 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 
 
+class WireCopyError(ValueError):
+    """The document cannot be read as wire copy; the message says why."""
+
+
 @dataclass
 class Story:
     """One story as delivered. Text is plain (paragraphs without markup); "" and [] mean
@@ -30,6 +34,9 @@ class Story:
     tags: list[str] = field(default_factory=list)  # subjects and keywords, as names
     places: list[str] = field(default_factory=list)  # place names the metadata gives
     translation_of: str = ""  # the key of the story this one translates
+    # What only a sidecar says (editorial state): the slug asked for, and the status.
+    slug: str = ""  # "" lets the writer make one from the headline
+    status: str = ""  # one of Article.Status; "" = published with a time, else draft
 
     @property
     def body(self):

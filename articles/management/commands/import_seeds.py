@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.importers import ImportIncomplete, import_paths_side_by_side, printable_name
+from articles.wire.files import printable_name
+from articles.wire.run import ImportIncomplete, import_paths_side_by_side
 
 
 class Command(BaseCommand):
@@ -22,6 +23,18 @@ class Command(BaseCommand):
             "--source",
             default="",
             help="the agency of copy that names none, in its text, sidecar or ingest.json",
+        )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="write new stories in batches, however few (a migration's archive); "
+            "from 1,000 files on, the import does so anyway",
+        )
+        parser.add_argument(
+            "--no-progress",
+            dest="progress",
+            action="store_false",
+            help="print no progress line (done of total, rate) to stderr every 5 seconds",
         )
 
     def handle(self, *args, **options):
@@ -44,8 +57,10 @@ class Command(BaseCommand):
 
         try:
             summary = import_paths_side_by_side(
-                paths, workers, on_result=report, source=options["source"]
-            )
+                paths, workers, on_result=report, source=options["source"],
+                progress_to=self.stderr if options["progress"] else None,
+                bulk=True if options["bulk"] else "auto",
+            )  # fmt: skip
         except ImportIncomplete as incomplete:
             raise CommandError(
                 f"Import incomplete: {incomplete}. Imported meanwhile: {incomplete.summary}. "
@@ -54,6 +69,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Import finished: {summary}.")
         failed = summary.count("failed")
         if failed:
+            self.stderr.write("Failures by reason:")
+            for reason, count in summary.reasons():
+                self.stderr.write(f"{count:>8}  {reason}")
             raise CommandError(
                 f"Import incomplete: {failed} file{'s' if failed > 1 else ''} failed, each "
                 "reported above with its reason; the others are stored. Fix them and run it "

@@ -12,12 +12,12 @@ by the root element:
 Every parser returns a plain `articles.wire.story.Story` and touches no database; the
 writer stores it as it stores plain text. Anything malformed or unsafe (not UTF-8, not
 well-formed, a DTD or entity declaration, an external reference, too large, too deep, the
-wrong root, no headline, an empty body) raises `articles.importers.WireCopyError` with a
+wrong root, no headline, an empty body) raises `articles.wire.story.WireCopyError` with a
 reason, and no other exception.
 """
 
-from ...importers import MAX_FILE_BYTES, WireCopyError
-from ..story import Story
+from ..files import MAX_FILE_BYTES
+from ..story import Story, WireCopyError
 from . import newsml, ninjs, nitf
 from .common import local_name, parse_xml
 

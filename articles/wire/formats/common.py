@@ -15,7 +15,6 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ...importers import MAX_HEADLINE_LENGTH, WireCopyError, key_problem, parse_published_at
 from ...models import Article
 from ...text import lf, xml_safe
 from ..credits import (
@@ -29,7 +28,10 @@ from ..credits import (
     take_closing_credits,
 )
 from ..datelines import parse_dateline
-from ..story import Story
+from ..files import key_problem
+from ..sidecar import parse_published_at
+from ..story import Story, WireCopyError
+from ..text import MAX_HEADLINE_LENGTH
 
 # Elements that end a paragraph in an HTML or XHTML body.
 BLOCK_ELEMENTS = {

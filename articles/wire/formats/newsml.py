@@ -17,7 +17,7 @@ A `newsMessage` must carry exactly one text item (itemClass `ninat:text`): pictu
 other items beside it are left alone.
 """
 
-from ...importers import WireCopyError
+from ..story import WireCopyError
 from .common import (
     build_story,
     element_text,

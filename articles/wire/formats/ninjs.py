@@ -19,7 +19,7 @@ The version is told by the fields present, not by `standard`: a 2.x document may
 
 import json
 
-from ...importers import WireCopyError
+from ..story import WireCopyError
 from .common import build_story, first_time, html_paragraphs, text_paragraphs
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xhtml")

@@ -20,7 +20,7 @@ is read:
   `identified-content/location` (its city, region and country).
 """
 
-from ...importers import WireCopyError
+from ..story import WireCopyError
 from .common import build_story, element_text, first_time, local_name, xhtml_paragraphs
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -1,4 +1,5 @@
-"""The wire-copy importer: parsing, place matching, importing files and the command."""
+"""Importing files and folders (articles.wire.run), storing stories (articles.wire.store),
+and the import_seeds command."""
 
 import datetime
 import hashlib
@@ -6,232 +7,40 @@ import io
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import importers
-from articles.importers import (
-    PlaceMatcher,
-    WireCopyError,
-    decode_wire_bytes,
-    import_paths,
-    iter_wire_files,
-    parse_wire_copy,
-)
 from articles.models import Article, ArticleByline, Byline, Editor, Tag
+from articles.wire import files, run, store
+from articles.wire.files import iter_wire_files, printable_name
+from articles.wire.places import PlaceMatcher
+from articles.wire.run import Progress, import_paths, import_paths_side_by_side
+from articles.wire.story import Story
+from articles.wire.text import parse_wire_copy
 from tests.factories import region
-
-SEEDS = settings.BASE_DIR / "seeds"
-SEED_TXT = next(iter(sorted(SEEDS.glob("*.txt"))))  # the English story, before its translations
-# The seed story and its translations (issue 13): each a document of its own.
-SEED_DOCUMENTS = len(list(SEEDS.glob("*.txt")))
-SEED_JSON = SEED_TXT.with_suffix(".json")
-SEED_SLUG = "two-us-soldiers-die-in-iraqi-security-operation-that-kills-25-isis-members"
-SEED_HEADLINE = "Two US soldiers die in Iraqi security operation that kills 25 ISIS members"
-SEED_LEAD = (
-    "Iraq's Military Communications Center (MCC) announced on Monday that anti-terrorism "
-    "forces, backed by the US-led coalition against ISIS, killed 25 members of the terrorist "
-    "group in an extended combat operation south of the disputed district of Makhmour in "
-    "Nineveh governorate."
+from tests.wire_copy import (
+    FINISHED_ONE_IMPORTED,
+    SEED_DOCUMENTS,
+    SEED_HEADLINE,
+    SEED_JSON,
+    SEED_LEAD,
+    SEED_SLUG,
+    SEED_TXT,
+    SEEDS,
+    copy_seed,
+    run_import,
+    seed_text,
+    slugs,
+    wire,
+    write_doc,
 )
-FINISHED_ONE_IMPORTED = "Import finished: 1 imported, 0 updated, 0 unchanged, 0 failed."
-
-
-def seed_text():
-    return SEED_TXT.read_text(encoding="utf-8")
-
-
-def wire(
-    headline="Peshmerga open a new checkpoint",
-    summary="The Peshmerga opened a checkpoint on Sunday.",
-    lead="The Peshmerga opened a checkpoint on Sunday.",
-    body=("Officials said it would stay open.",),
-    dateline="ERBIL (Kurdistan 24) – ",
-    editing="Editing by Laurie Mylroie",
-):
-    """A small, valid wire document; pass None to leave a part out."""
-    parts = [headline, summary, f"{dateline}{lead}" if lead is not None else None, *body]
-    if editing:
-        parts.append(editing)
-    return "\n\n".join(p for p in parts if p is not None) + "\n"
-
-
-def copy_seed(folder, stem=None):
-    """Copy the seed story and its sidecar into folder; returns the .txt path."""
-    stem = stem or SEED_TXT.stem
-    target = folder / f"{stem}.txt"
-    shutil.copyfile(SEED_TXT, target)
-    shutil.copyfile(SEED_JSON, target.with_suffix(".json"))
-    return target
-
-
-def write_doc(folder, name, text, metadata=None):
-    path = folder / f"{name}.txt"
-    path.write_text(text, encoding="utf-8")
-    if metadata is not None:
-        path.with_suffix(".json").write_text(json.dumps(metadata), encoding="utf-8")
-    return path
-
-
-def run_import(*paths):
-    """import_paths, also returning every result keyed by file name."""
-    results = {}
-    summary = import_paths(paths, on_result=lambda r: results.__setitem__(r.path.name, r))
-    return summary, results
-
-
-def slugs(regions):
-    return {r.slug for r in regions}
-
-
-# --- parse_wire_copy on the seed --------------------------------------------------------
-
-
-def test_seed_headline_is_the_first_line():
-    assert parse_wire_copy(seed_text()).headline == SEED_HEADLINE
-
-
-def test_seed_summary_is_the_paragraph_after_the_headline():
-    assert parse_wire_copy(seed_text()).summary == SEED_LEAD
-
-
-def test_seed_dateline_city_is_erbil():
-    assert parse_wire_copy(seed_text()).dateline_city == "ERBIL"
-
-
-def test_seed_source_is_the_bracketed_name_in_the_dateline():
-    assert parse_wire_copy(seed_text()).source == "Kurdistan 24"
-
-
-def test_seed_dateline_paragraph_repeating_the_summary_is_not_repeated_in_the_body():
-    document = parse_wire_copy(seed_text())
-    assert document.body.count(SEED_LEAD) == 0
-    assert "Military Communications Center (MCC) announced on Monday" not in document.body
-
-
-def test_seed_body_starts_with_the_paragraph_after_the_dateline():
-    document = parse_wire_copy(seed_text())
-    assert document.body_paragraphs[0].startswith(
-        "“The anti-terrorism forces engaged with ISIS militants on late Sunday night"
-    )
-
-
-def test_seed_editing_line_is_an_editor_and_not_body_text():
-    document = parse_wire_copy(seed_text())
-    assert document.editors == ["Laurie Mylroie"]
-    assert "Editing by" not in document.body
-    assert "Laurie Mylroie" not in document.body
-
-
-def test_seed_body_ends_with_the_last_paragraph_without_trailing_space():
-    body = parse_wire_copy(seed_text()).body
-    assert body.endswith("launch attacks in surrounding settlements and towns.")
-
-
-# --- parse_wire_copy on small documents ---------------------------------------------------
-
-
-def test_dateline_text_that_differs_from_the_summary_becomes_the_first_body_paragraph():
-    document = parse_wire_copy(
-        wire(summary="A short standfirst.", lead="A longer first paragraph from Erbil.")
-    )
-    assert document.summary == "A short standfirst."
-    assert document.body_paragraphs == [
-        "A longer first paragraph from Erbil.",
-        "Officials said it would stay open.",
-    ]
-
-
-def test_dateline_text_equal_to_the_summary_up_to_whitespace_is_dropped():
-    document = parse_wire_copy(wire(summary="Same   words\nhere.", lead="Same words here."))
-    assert document.body_paragraphs == ["Officials said it would stay open."]
-
-
-def test_headline_and_summary_separated_by_one_line_break_are_both_read():
-    text = "A headline\nThe summary line.\n\nERBIL (Rudaw) – The lead.\n"
-    document = parse_wire_copy(text)
-    assert (document.headline, document.summary) == ("A headline", "The summary line.")
-    assert document.body_paragraphs == ["The lead."]
-
-
-def test_edited_by_a_and_b_gives_two_editors():
-    document = parse_wire_copy(wire(editing="Edited by Karwan Faidhi and Sangar Ali"))
-    assert document.editors == ["Karwan Faidhi", "Sangar Ali"]
-    assert "Edited by" not in document.body
-
-
-def test_editing_by_a_comma_list_gives_each_editor():
-    document = parse_wire_copy(wire(editing="Editing by A One, B Two & C Three."))
-    assert document.editors == ["A One", "B Two", "C Three"]
-
-
-def test_windows_line_endings_parse_like_unix_ones():
-    assert parse_wire_copy(wire().replace("\n", "\r\n")) == parse_wire_copy(wire())
-
-
-# --- malformed input ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text", ["", "   \n\n\t  \n"], ids=["empty", "whitespace"])
-def test_empty_or_whitespace_document_is_rejected_as_empty(text):
-    with pytest.raises(WireCopyError, match="empty document"):
-        parse_wire_copy(text)
-
-
-def test_document_without_a_dateline_paragraph_parses_without_place_or_source():
-    text = "Headline\n\nSummary.\n\nA paragraph with no dateline.\n"
-    document = parse_wire_copy(text)
-    assert (document.dateline_city, document.source) == ("", "")
-    assert document.summary == "Summary."
-    assert document.body == "A paragraph with no dateline."
-
-
-def test_document_with_only_a_headline_is_rejected():
-    with pytest.raises(WireCopyError, match="only a headline"):
-        parse_wire_copy("Just a headline\n")
-
-
-def test_a_dateline_after_several_paragraphs_is_body_text_not_the_dateline():
-    text = "Headline\n\nSummary.\n\nAnother paragraph.\n\nERBIL (Kurdistan 24) – Late.\n"
-    document = parse_wire_copy(text)
-    assert document.dateline_city == ""
-    assert document.body_paragraphs == ["Another paragraph.", "ERBIL (Kurdistan 24) – Late."]
-
-
-def test_headline_longer_than_300_characters_is_rejected():
-    with pytest.raises(WireCopyError, match="a headline is at most 300"):
-        parse_wire_copy(wire(headline="x" * 301))
-
-
-def test_control_characters_are_rejected():
-    with pytest.raises(WireCopyError, match="control characters"):
-        parse_wire_copy(wire(body=("Bell \x07 in the text.",)))
-
-
-def test_binary_bytes_are_rejected_before_decoding():
-    junk = b"\x00\xff\x13\x9c\x00\x8e\xd4\x01\xfe\x00\x7f\x80"
-    with pytest.raises(WireCopyError, match="binary file"):
-        decode_wire_bytes(junk)
-
-
-def test_non_utf8_text_is_rejected_with_a_message_naming_utf8():
-    with pytest.raises(WireCopyError, match="UTF-8") as error:
-        decode_wire_bytes("Café".encode("latin-1"))
-    assert "0xe9" in str(error.value)
-
-
-def test_utf8_with_a_byte_order_mark_decodes_without_it():
-    assert decode_wire_bytes("\ufeffHeadline".encode()) == "Headline"
-
 
 # --- PlaceMatcher -------------------------------------------------------------------------
 
@@ -301,6 +110,15 @@ def test_importing_the_seeds_folder_imports_the_story_and_its_translations():
     summary = import_paths([SEEDS])
     assert str(summary) == f"{SEED_DOCUMENTS} imported, 0 updated, 0 unchanged, 0 failed"
     assert Article.objects.count() == SEED_DOCUMENTS == 4
+    original = Article.objects.get(import_key=SEED_TXT.stem)
+    assert original.language == "en" and original.translation_of is None
+    assert sorted(original.translations.values_list("language", flat=True)) == [
+        "ar",
+        "ckb",
+        "kmr",
+    ]
+    # Each translation filed from Erbil, found by its name in that language.
+    assert set(Article.objects.values_list("dateline__slug", flat=True)) == {"erbil-city"}
 
 
 def test_seed_article_has_the_headline_slug(seed_article):
@@ -641,26 +459,32 @@ def test_a_sidecar_slug_is_used(tmp_path):
 # --- the management command -----------------------------------------------------------------
 
 
+def per_file(err):
+    """The command's stderr without its closing count of failures by reason (tested on
+    its own): the lines it printed for each file."""
+    return err.partition("Failures by reason:\n")[0]
+
+
 def run_command(*args):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_seeds", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), per_file(err.getvalue())
 
 
 def run_handle(*paths, verbosity=1):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_seeds", *paths, verbosity=verbosity, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), per_file(err.getvalue())
 
 
-def run_incomplete(*args, verbosity=1):
+def run_incomplete(*args, verbosity=1, whole=False):
     """Run the command where some file fails: its output, and the error it ends with (the
     exit status 1 of `manage.py import_seeds`)."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="Import incomplete: ") as incomplete:
         call_command("import_seeds", *args, verbosity=verbosity, stdout=out, stderr=err)
     assert incomplete.value.returncode == 1
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), err.getvalue() if whole else per_file(err.getvalue())
 
 
 @pytest.mark.django_db
@@ -669,10 +493,7 @@ def test_command_without_arguments_imports_the_seeds_folder():
     assert out.strip() == (
         f"Import finished: {SEED_DOCUMENTS} imported, 0 updated, 0 unchanged, 0 failed."
     )
-    # The translations' datelines (هەولێر, HEWLÊR, أربيل) find their place once the
-    # gazetteer names places in every language (issue 14; tests/test_seeds.py).
-    assert [line for line in err.splitlines() if "not in the gazetteer" not in line] == []
-    assert SEED_TXT.name not in err
+    assert err == ""
     assert Article.objects.get(import_key=SEED_TXT.stem).slug == SEED_SLUG
 
 
@@ -832,7 +653,7 @@ def test_a_clash_twice_fails_that_file_alone(tmp_path, monkeypatch):
     def always_clash(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint (slug)")
 
-    monkeypatch.setattr(importers, "_write_article", always_clash)
+    monkeypatch.setattr(store, "write_article", always_clash)
     summary, results = run_import(tmp_path)
     assert summary.count("failed") == 1
     assert "the database refused it" in results["clash.txt"].reason
@@ -882,7 +703,7 @@ def unique_violation():
 @pytest.mark.parametrize("clash", [unique_violation, deadlock])
 def test_a_clash_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeypatch, clash):
     write_doc(tmp_path, "clash", wire(), metadata={"published_at": "2020-03-09"})
-    real_write, calls = importers._write_article, []
+    real_write, calls = store.write_article, []
 
     def clash_once(**kwargs):
         calls.append(1)
@@ -890,7 +711,7 @@ def test_a_clash_with_an_import_beside_this_one_is_tried_again(tmp_path, monkeyp
             raise clash()
         return real_write(**kwargs)
 
-    monkeypatch.setattr(importers, "_write_article", clash_once)
+    monkeypatch.setattr(store, "write_article", clash_once)
     summary, _ = run_import(tmp_path)
     assert summary.count("imported") == 1
     assert len(calls) == 2
@@ -907,7 +728,7 @@ def test_other_database_errors_are_not_tried_again(tmp_path, monkeypatch):
         calls.append(1)
         raise DataError("value too long")
 
-    monkeypatch.setattr(importers, "_write_article", refuse)
+    monkeypatch.setattr(store, "write_article", refuse)
     summary, _ = run_import(tmp_path)
     assert summary.count("failed") == 1
     assert len(calls) == 1
@@ -917,14 +738,14 @@ def test_other_database_errors_are_not_tried_again(tmp_path, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_that_stops_makes_the_import_incomplete_not_finished(tmp_path, monkeypatch):
     write_numbered_docs(tmp_path, 6)
-    real_import_paths = importers.import_paths
+    real_import_paths = run.import_paths
 
     def second_share_breaks(paths, on_result=None, shard=None, source=""):
         if shard == (1, 2):
             raise RuntimeError("the connection was lost")
         return real_import_paths(paths, on_result, shard)
 
-    monkeypatch.setattr(importers, "import_paths", second_share_breaks)
+    monkeypatch.setattr(run, "import_paths", second_share_breaks)
     with pytest.raises(CommandError, match="Import incomplete: process 2 of 2 stopped") as info:
         run_command(str(tmp_path), "--workers", "2")
     assert "3 imported" in str(info.value)
@@ -979,9 +800,11 @@ def write_named(folder, name, data=None, sidecar=None):
 
 
 def assert_report_lines_are_ours(out, err, folder):
-    """Every line printed is the summary or starts with an escaped name under `folder`."""
+    """Every line printed is the summary, a failure's reason counted, a progress line, or
+    starts with an escaped name under `folder`."""
     for line in (out + err).splitlines():
-        assert line.startswith((str(folder), "Import finished: ")), line
+        ours = re.match(r" +\d+  |Failures by reason:$|[\d,]+ of [\d,]+ files \(", line)
+        assert ours or line.startswith((str(folder), "Import finished: ")), line
         assert "\x1b" not in line and "\u202e" not in line and "\r" not in line
     assert [line for line in out.splitlines() if line.startswith("Import finished")] == [
         out.strip().splitlines()[-1]
@@ -1108,7 +931,7 @@ def make_odd_bodies(folder):
     """Files that are not wire stories, each for its own reason; their expected reasons."""
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (folder / "nuls.txt").write_bytes(wire().encode().replace(b" ", b"\x00"))
-    (folder / "huge.txt").write_bytes(b"x" * (importers.MAX_FILE_BYTES + 1))
+    (folder / "huge.txt").write_bytes(b"x" * (files.MAX_FILE_BYTES + 1))
     (folder / "loop.txt").symlink_to(folder / "loop2.txt")
     (folder / "loop2.txt").symlink_to(folder / "loop.txt")
     (folder / "dangling.txt").symlink_to(folder / "gone.txt")
@@ -1160,7 +983,7 @@ def test_a_file_gone_or_unreadable_after_listing_fails_alone(tmp_path, monkeypat
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(importers.os, "open", unreadable)
+    monkeypatch.setattr(files.os, "open", unreadable)
     summary = import_paths(listing)
     monkeypatch.undo()
 
@@ -1176,14 +999,14 @@ def test_whatever_one_file_meets_fails_that_file_and_the_run_goes_on(tmp_path, m
     write_named(tmp_path, "a_good")
     write_named(tmp_path, "b_cursed", data=wire(headline="Cursed\nline").encode())
     write_named(tmp_path, "c_good")
-    real_parse = importers.parse_wire_copy
+    real_parse = run.parse_wire_copy
 
     def parse(text):
         if "Cursed" in text:
             raise RecursionError("maximum recursion depth exceeded\nImport finished: forged")
         return real_parse(text)
 
-    monkeypatch.setattr(importers, "parse_wire_copy", parse)
+    monkeypatch.setattr(run, "parse_wire_copy", parse)
     out, err = run_incomplete(str(tmp_path))
     assert "Import finished: 2 imported, 0 updated, 0 unchanged, 1 failed." in out
     assert err.strip() == (
@@ -1223,7 +1046,7 @@ def test_a_rerun_imports_the_rest_and_ends_complete_once_the_bad_files_are_gone(
     ],
 )
 def test_printable_name_shows_every_name_on_one_line_as_it_is(name, shown):
-    assert importers.printable_name(name) == shown
+    assert printable_name(name) == shown
 
 
 @on_postgresql
@@ -1263,15 +1086,15 @@ def test_with_workers_each_bad_file_fails_alone_and_no_share_is_lost(tmp_path, c
 @pytest.mark.django_db(transaction=True)
 def test_workers_share_one_listing_so_a_file_gone_meanwhile_fails_alone(tmp_path, monkeypatch):
     write_numbered_docs(tmp_path, 6)
-    real_import_paths = importers.import_paths
+    real_import_paths = run.import_paths
 
     def first_share_sees_a_file_go(paths, on_result=None, shard=None, source=""):
         if shard == (0, 2):  # the listing the parent made still has it
             (tmp_path / "batch0" / "story0.txt").unlink()
         return real_import_paths(paths, on_result, shard)
 
-    monkeypatch.setattr(importers, "import_paths", first_share_sees_a_file_go)
-    summary = importers.import_paths_side_by_side([tmp_path], 2)
+    monkeypatch.setattr(run, "import_paths", first_share_sees_a_file_go)
+    summary = import_paths_side_by_side([tmp_path], 2)
     assert str(summary) == "5 imported, 0 updated, 0 unchanged, 1 failed"
     assert summary.failures[0].path == tmp_path / "batch0" / "story0.txt"
     assert summary.failures[0].reason == "cannot read: No such file or directory"
@@ -1441,7 +1264,7 @@ def test_agency_credits_become_bylines_and_editors_and_leave_the_body(tmp_path):
         ("Jane Roe", Byline.Kind.PERSON),
         ("Hêmin Îbrahîm", Byline.Kind.PERSON),
         ("Ahmed al-Hassan", Byline.Kind.PERSON),
-        ("Associated Press", Byline.Kind.AGENCY),
+        ("AP", Byline.Kind.AGENCY),  # one agency, one byline: articles.wire.agencies
     ]
     assert [e.name for e in article.editors.all()] == ["Sam Poe"]
     assert article.summary == "A road bridge reopened on Tuesday after repairs."
@@ -1526,3 +1349,100 @@ def test_a_hand_written_summary_equal_to_the_first_paragraph_is_shown_once(clien
 def test_a_standfirst_different_from_the_lead_is_shown(client, seed_article):
     standfirsts, body = standfirst_and_body(client, seed_article)
     assert standfirsts == 1
+
+
+# --- other formats: one writer for every Story (issue 14) --------------------------------
+
+
+def ninjs_story(name, data):
+    """What articles.wire.formats.parse_delivery gives for an AFP ninjs document."""
+    assert name == "afp-3928.json" and b"urn:newsml:afp.com" in data
+    return Story(
+        headline="Turkish strikes hit PKK positions near Duhok",
+        summary="Turkish warplanes struck positions near the Iraqi Kurdish city of Duhok.",
+        dateline_city="Duhok",
+        dateline_text="DUHOK, Iraq",
+        source="Agence France-Presse",
+        body_paragraphs=[
+            "Turkish warplanes struck positions near the Iraqi Kurdish city of Duhok.",
+            "There was no immediate word on casualties, officials in Zakho said.",
+        ],
+        bylines=["Shwan Mohammed"],
+        key="urn:newsml:afp.com:20240507:3928",
+        published_at=datetime.datetime(2024, 5, 7, 9, 30, tzinfo=datetime.UTC),
+        language="en-GB",
+        tags=["Turkey", "PKK"],
+    )
+
+
+@pytest.mark.django_db
+def test_a_ninjs_delivery_is_stored_by_the_one_writer_under_its_own_key(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "parse_delivery", ninjs_story)
+    (tmp_path / "afp-3928.json").write_text(
+        json.dumps({"uri": "urn:newsml:afp.com:20240507:3928", "type": "text"})
+    )
+    write_doc(tmp_path, "erbil", wire(), {"published_at": "2024-05-07"})
+    summary, results = run_import(tmp_path)
+    assert str(summary) == "2 imported, 0 updated, 0 unchanged, 0 failed"
+    article = Article.objects.get(import_key="urn:newsml:afp.com:20240507:3928")
+    assert (article.status, article.language, article.source) == ("published", "en", "AFP")
+    assert article.dateline.name == "Duhok"
+    assert [b.name for b in article.ordered_bylines] == ["Shwan Mohammed", "AFP"]
+    assert sorted(t.name for t in article.tags.all()) == ["PKK", "Turkey"]
+    assert slugs(article.regions.all()) >= {region("zakho").slug}
+    assert Version.objects.get_for_object(article).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_delivery_its_parser_refuses_fails_that_file_with_the_reason(tmp_path):
+    (tmp_path / "reuters-17.xml").write_text("<nitf><head/></nitf>")
+    write_doc(tmp_path, "erbil", wire(), {"published_at": "2024-05-07"})
+    summary, results = run_import(tmp_path)
+    assert str(summary) == "1 imported, 0 updated, 0 unchanged, 1 failed"
+    assert results["reuters-17.xml"].reason
+
+
+# --- a long run: progress and the failures' reasons counted ------------------------------
+
+
+def test_progress_prints_a_line_every_five_seconds_with_rate_and_time_left():
+    out, files = io.StringIO(), [0]
+    progress = Progress(total=10_000, stream=out, clock=lambda: 100 + files[0] / 250)
+    for _ in range(1249):  # 250 files a second: 4.996 s
+        files[0] += 1
+        progress.add()
+    assert out.getvalue() == ""
+    files[0] += 1
+    progress.add()
+    assert out.getvalue() == "1,250 of 10,000 files (12%), 250 a second, about 35 s left\n"
+
+
+@pytest.mark.django_db
+def test_the_summary_counts_failures_by_reason_and_the_command_exits_non_zero(tmp_path):
+    for number in range(3):
+        write_doc(tmp_path, f"bad-date-{number}", wire(), {"published_at": f"9 March 20{number}"})
+    write_doc(tmp_path, "bad-status", wire(), {"status": "archived"})
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 reopens in Erbil\n\nIt did.".encode("latin-1"))
+    write_doc(tmp_path, "good", wire(), {"published_at": "2020-03-09"})
+    out, err = run_incomplete(tmp_path, "--no-progress", whole=True)
+    assert "Import finished: 1 imported, 0 updated, 0 unchanged, 5 failed." in out
+    counted = err[err.index("Failures by reason:\n") :].splitlines()[1:]
+    assert counted == [
+        "       3  published_at '…' is not an ISO 8601 date or time",
+        "       1  metadata status '…' is not one of draft, review, published, withdrawn",
+        "       1  not UTF-8 text (byte N at offset N)",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_command_prints_progress_to_stderr_on_a_long_run(tmp_path, monkeypatch):
+    write_numbered_docs(tmp_path, 3)
+    ticks = iter(range(0, 1000, 5))  # five seconds a file
+    monkeypatch.setattr(run.time, "monotonic", lambda: next(ticks))
+    out, err = run_command(str(tmp_path))
+    assert "Import finished: 3 imported" in out
+    assert re.findall(r"^\d of 3 files .*$", err, re.M) == [
+        "1 of 3 files (33%), 0.2 a second, about 10 s left",
+        "2 of 3 files (67%), 0.2 a second, about 5 s left",
+        "3 of 3 files (100%), 0.2 a second, about 0 s left",
+    ]

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Import speed: N invented wire stories written to a folder, then imported one by one
+and in batches (articles.wire.bulk), each into empty article tables.
+
+    python bench/import.py [--count 100000] [--one-by-one-count 2000]
+                           [--database-url URL] [--folder DIR] [--profile FILE]
+
+Prints, for each mode, stories a second, the peak resident memory of the importing
+process and the statements a story. The stories are articles.generator's (bodies of 300
+to 1,500 words, a power law over places, tags and bylines), as import_seeds reads them:
+a `.txt` file and, for published ones, a `.json` sidecar. One by one is measured on the
+first `--one-by-one-count` of them (at 20-30 a second, 100,000 would take an hour). With
+`--profile`, the batched run is profiled (cProfile) into FILE.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import ROOT, build_environment, manage, setup_django  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_wirecore_bench"
+
+
+def empty_article_tables():
+    from django.db import connection
+
+    from articles.models import Article
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE articles_article, reversion_version, reversion_revision CASCADE"
+            )
+    else:
+        Article.objects.all().delete()
+
+
+def cpu_seconds():
+    """The CPU time this process has used, user and system, in seconds."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(folder, bulk, limit, profile):
+    """Import `folder` (its first `limit` stories) in this process; print one JSON line."""
+    import resource
+
+    from django.db import connection
+
+    from articles.wire.files import iter_wire_files
+    from articles.wire.run import import_paths
+
+    empty_article_tables()
+    listing = list(iter_wire_files([folder]))[:limit]
+    statements = [0]
+
+    def count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    cpu_started = cpu_seconds()
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        if profiler:
+            profiler.enable()
+        summary = import_paths(listing, bulk=bulk)
+        if profiler:
+            profiler.disable()
+    seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_started
+    if profiler:
+        profiler.dump_stats(profile)
+    stories = len(listing)
+    print(
+        json.dumps(
+            {
+                "mode": "bulk" if bulk else "one by one",
+                "stories": stories,
+                "summary": str(summary),
+                "seconds": round(seconds, 1),
+                "stories_per_second": round(stories / seconds, 1),
+                # Of this process alone: on a busy machine, what Python's side would take.
+                "cpu_seconds": round(cpu, 1),
+                "stories_per_cpu_second": round(stories / cpu, 1),
+                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "statements_per_story": round(statements[0] / stories, 2),
+            }
+        )
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--one-by-one-count", type=int, default=2000)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--folder", help="stories written already (else a new temp folder)")
+    parser.add_argument("--profile", help="write the batched run's cProfile stats here")
+    parser.add_argument("--measure", choices=["bulk", "one"], help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    env = build_environment(options.database_url)
+
+    if options.measure:  # the child process: one mode, its own peak memory
+        setup_django(env)
+        measure(
+            Path(options.folder),
+            options.measure == "bulk",
+            options.count if options.measure == "bulk" else options.one_by_one_count,
+            options.profile,
+        )
+        return
+
+    manage(env, "migrate", "--verbosity", "0")
+    folder = Path(options.folder) if options.folder else None
+    made = folder is None
+    if made:
+        folder = Path(tempfile.mkdtemp(prefix="newsroom-import-bench-"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not any(folder.iterdir()):
+            print(f"Writing {options.count:,} stories to {folder} ...", file=sys.stderr)
+            setup_django(env)
+            from articles.generator import generate
+
+            generate(options.count, seed=2020, wire_folder=folder)
+        for mode in ("one", "bulk"):
+            subprocess.run(
+                [
+                    sys.executable, __file__, "--measure", mode, "--folder", str(folder),
+                    "--count", str(options.count),
+                    "--one-by-one-count", str(options.one_by_one_count),
+                    *(["--profile", options.profile] if options.profile and mode == "bulk" else []),
+                ],
+                check=True, env={**env, "PYTHONPATH": str(ROOT)},
+            )  # fmt: skip
+    finally:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
