@@ -1,0 +1,186 @@
+"""Search in every language (see articles/search.py).
+
+On PostgreSQL:
+- `newsroom_search_fold(text)`: letter variants, marks and digits folded for matching, an
+  immutable SQL function holding the same character map as articles.search.fold (frozen
+  here; tests check that the two agree);
+- the `kurdish` text search configuration (a copy of `simple`: no stemmer or stop-word
+  list exists for Kurdish in PostgreSQL) and `newsroom_search_config(language)`, the
+  configuration of a language code;
+- the search trigger now builds `search_vector` with the row's language's configuration
+  over the folded text, `search_vector_simple` over the folded text, and adds a published
+  article's words to `articles_search_word` (the vocabulary "did you mean" draws on,
+  trigram-indexed: the pg_trgm extension);
+- every article's vectors are rewritten (one pass over the table: docs/performance.md
+  gives its time at 100k).
+Nothing changes on SQLite, which folds in Python at query time.
+"""
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+FOLDED_LETTERS = {
+    "\u06cc": "\u064a",
+    "\u0649": "\u064a",
+    "\u06d0": "\u064a",
+    "\u06cd": "\u064a",
+    "\u06a9": "\u0643",
+    "\u06d5": "\u0647",
+    "\u0629": "\u0647",
+    "\u06be": "\u0647",
+    "\u06c1": "\u0647",
+    "\u06c0": "\u0647",
+    "\u06c2": "\u0647",
+    "\u0623": "\u0627",
+    "\u0625": "\u0627",
+    "\u0622": "\u0627",
+    "\u0671": "\u0627",
+    "ê": "e",
+    "î": "i",
+    "û": "u",
+    "ç": "c",
+    "ş": "s",
+    "Ê": "E",
+    "Î": "I",
+    "Û": "U",
+    "Ç": "C",
+    "Ş": "S",
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+}
+REMOVED_CHARACTERS = (
+    "\u0640"
+    + "".join(chr(c) for c in range(0x064B, 0x0660))
+    + "\u0670"
+    + "".join(chr(c) for c in range(0x06D6, 0x06EE))
+    + "\u200c\u200d\u200e\u200f\u061c\ufeff"
+    + "".join(chr(c) for c in range(0x0300, 0x0370))
+)
+SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "ckb": "kurdish", "kmr": "kurdish"}
+
+
+def unicode_literal(text):
+    """A PostgreSQL string literal of `text` in \\XXXX escapes (ASCII SQL)."""
+    return "U&'" + "".join(f"\\{ord(c):04X}" for c in text) + "'"
+
+
+FOLD_FUNCTION = f"""
+CREATE FUNCTION newsroom_search_fold(text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT translate(
+        $1,
+        {unicode_literal("".join(FOLDED_LETTERS) + REMOVED_CHARACTERS)},
+        {unicode_literal("".join(FOLDED_LETTERS.values()))}
+    )
+$$;
+"""
+
+CONFIG_FUNCTION = (
+    """
+CREATE TEXT SEARCH CONFIGURATION kurdish (COPY = simple);
+
+CREATE FUNCTION newsroom_search_config(language text) RETURNS regconfig
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE $1
+"""
+    + "".join(
+        f"        WHEN '{code}' THEN '{config}'::regconfig\n"
+        for code, config in SEARCH_CONFIGS.items()
+    )
+    + """        ELSE 'simple'::regconfig
+    END
+$$;
+"""
+)
+
+TRIGGER = """
+CREATE TABLE articles_search_word (
+    language varchar(12) NOT NULL,
+    word text NOT NULL,
+    PRIMARY KEY (language, word)
+);
+CREATE INDEX articles_search_word_trigram
+ON articles_search_word USING gin (word gin_trgm_ops);
+
+CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
+DECLARE
+    config regconfig := newsroom_search_config(NEW.language);
+    headline text := newsroom_search_fold(coalesce(NEW.headline, ''));
+    summary text := newsroom_search_fold(coalesce(NEW.summary, ''));
+    body text := newsroom_search_fold(coalesce(NEW.body, ''));
+BEGIN
+    NEW.search_vector :=
+        setweight(to_tsvector(config, headline), 'A') ||
+        setweight(to_tsvector(config, summary), 'B') ||
+        setweight(to_tsvector(config, body), 'C');
+    NEW.search_vector_simple :=
+        setweight(to_tsvector('simple', headline), 'A') ||
+        setweight(to_tsvector('simple', summary), 'B') ||
+        setweight(to_tsvector('simple', body), 'C');
+    IF NEW.status = 'published' THEN
+        INSERT INTO articles_search_word (language, word)
+        SELECT NEW.language, lexeme FROM unnest(NEW.search_vector_simple)
+        WHERE char_length(lexeme) BETWEEN 3 AND 40 AND lexeme !~ '^[0-9.,]+$'
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER articles_article_search_vector_update ON articles_article;
+CREATE TRIGGER articles_article_search_vector_update
+BEFORE INSERT OR UPDATE OF headline, summary, body, language, status,
+    search_vector, search_vector_simple
+ON articles_article
+FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector();
+
+UPDATE articles_article SET search_vector = NULL;
+ANALYZE articles_article;
+ANALYZE articles_search_word;
+"""
+
+CREATE = FOLD_FUNCTION + CONFIG_FUNCTION + TRIGGER
+
+# Back to migration 0011's trigger (english and simple, unfolded).
+DROP = """
+DROP TRIGGER articles_article_search_vector_update ON articles_article;
+CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
+BEGIN
+    NEW.search_vector :=
+        setweight(to_tsvector('english', coalesce(NEW.headline, '')), 'A') ||
+        setweight(to_tsvector('english', coalesce(NEW.summary, '')), 'B') ||
+        setweight(to_tsvector('english', coalesce(NEW.body, '')), 'C');
+    NEW.search_vector_simple :=
+        setweight(to_tsvector('simple', coalesce(NEW.headline, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(NEW.summary, '')), 'B') ||
+        setweight(to_tsvector('simple', coalesce(NEW.body, '')), 'C');
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER articles_article_search_vector_update
+BEFORE INSERT OR UPDATE OF headline, summary, body, search_vector, search_vector_simple
+ON articles_article
+FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector();
+UPDATE articles_article SET search_vector = NULL;
+DROP TABLE articles_search_word;
+DROP FUNCTION newsroom_search_config(text);
+DROP TEXT SEARCH CONFIGURATION kurdish;
+DROP FUNCTION newsroom_search_fold(text);
+"""
+
+
+def run_on_postgresql(sql):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    return operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0013_languages_translations_dateline_text")]
+
+    operations = [
+        TrigramExtension(),
+        migrations.RunPython(run_on_postgresql(CREATE), run_on_postgresql(DROP)),
+    ]
