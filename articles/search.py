@@ -8,18 +8,21 @@ SoraniNormalizer (org.apache.lucene.analysis.ar/fa/ckb) and KLPT's `preprocess`
 (Sina Ahmadi, "KLPT - Kurdish Language Processing Toolkit", NLP-OSS 2020):
 - yeh: Farsi/Kurdish ی (U+06CC), alef maksura ى (U+0649) and ې/ۍ → Arabic ي (U+064A);
 - kaf: keheh ک (U+06A9) → Arabic ك (U+0643);
-- the vowel e and h: Kurdish ە (U+06D5), teh marbuta ة (U+0629), heh goal ہ/ۀ/ۂ and the
-  joining heh ھ (U+06BE) → ه (U+0647); the zero-width non-joiner after heh, which writes
-  ە on keyboards without it, is removed, so ە, ه‌ and ه fold together;
+- the vowel e: Kurdish ە (U+06D5), heh followed by a zero-width non-joiner (how ە is
+  written on keyboards without it) and a word-final heh (how it is often typed at the
+  end of a word, where the two look alike: Lucene's SoraniNormalizer) → teh marbuta ة
+  (U+0629), which PostgreSQL's Arabic stemmer strips as a suffix; so ە, ه‌, final ه and
+  ة fold together, and a heh inside a word stays h. The joining heh ھ (U+06BE) and heh
+  goal ہ/ۀ/ۂ → heh ه (U+0647);
 - alef with hamza or madda (أ إ آ ٱ) → ا (the Arabic normaliser's alef folding);
 - removed: tatweel (U+0640), harakat and Quranic marks (U+064B-065F, U+0670, U+06D6-06ED),
   zero-width and direction controls (ZWNJ, ZWJ, LRM, RLM, ALM, BOM), and Latin combining
   marks (U+0300-036F: decomposed ê, ç);
 - digits: Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) → 0-9;
 - Kurmanji: ê→e, î→i, û→u, ç→c, ş→s (and capitals), so Hewlêr and Hewler match.
-The fold is one character at a time (no context rules: Lucene's word-final heh and
-word-initial reh rules are left out so that SQL and Python cannot disagree on what a word
-boundary is). It folds towards the Arabic letters because those are the ones PostgreSQL's
+A heh is word-final when no letter of the Arabic script follows it (FINAL_HEH_RE, the
+same class in SQL). Lucene's word-initial reh rule (ر → ڕ) is left out: ڕ and ر stay
+apart. The fold goes towards the Arabic letters because those are the ones PostgreSQL's
 `arabic` stemmer knows; Kurdish is matched unstemmed, so the direction costs it nothing.
 Text is only folded for matching: readers see the original, and snippets are cut from it.
 
@@ -59,7 +62,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.http import QueryDict
 from django.utils.html import escape
@@ -85,8 +88,7 @@ FOLDED_LETTERS = {
     "\u06d0": "\u064a",  # ې YEH (Pashto/Uyghur E)
     "\u06cd": "\u064a",  # ۍ YEH WITH TAIL
     "\u06a9": "\u0643",  # ک KEHEH
-    "\u06d5": "\u0647",  # ە AE (Kurdish e)
-    "\u0629": "\u0647",  # ة TEH MARBUTA
+    "\u06d5": "\u0629",  # ە AE (Kurdish e) -> ة TEH MARBUTA
     "\u06be": "\u0647",  # ھ HEH DOACHASHMEE (joining heh)
     "\u06c1": "\u0647",  # ہ HEH GOAL
     "\u06c0": "\u0647",  # ۀ HEH WITH YEH ABOVE
@@ -119,10 +121,17 @@ REMOVED_CHARACTERS = (
 FOLD_TABLE = str.maketrans({**FOLDED_LETTERS, **dict.fromkeys(REMOVED_CHARACTERS, "")})
 
 
+HEH_ZWNJ = "\u0647\u200c"
+TEH_MARBUTA = "\u0629"
+# A heh no letter of the Arabic script follows (after the table is applied).
+FINAL_HEH_RE = re.compile("\u0647(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])")
+
+
 def fold(text):
     """`text` (str) with letter variants, marks and digits folded for matching (see the
     module docstring); the same as SQL newsroom_search_fold(text). Case is kept."""
-    return text.translate(FOLD_TABLE)
+    folded = text.replace(HEH_ZWNJ, TEH_MARBUTA).translate(FOLD_TABLE)
+    return FINAL_HEH_RE.sub(TEH_MARBUTA, folded)
 
 
 def search_key(text):
@@ -137,12 +146,16 @@ def fold_with_origins(text):
     character, plus a last entry len(text)."""
     folded, origins = [], []
     for index, character in enumerate(text):
+        if character == "\u200c" and index and text[index - 1] == "\u0647":
+            folded[-1] = TEH_MARBUTA
+            continue
         replacement = FOLD_TABLE.get(ord(character), character)
         if replacement:
             folded.append(replacement)
             origins.append(index)
     origins.append(len(text))
-    return "".join(folded), origins
+    # One character for one: the positions stay.
+    return FINAL_HEH_RE.sub(TEH_MARBUTA, "".join(folded)), origins
 
 
 def search_config(language):
@@ -256,8 +269,8 @@ def search_articles(queryset, query, language=None):
     and -exclusions; cut to MAX_QUERY_LENGTH characters and MAX_TERMS terms), as a
     queryset: on PostgreSQL the newest SEARCH_CANDIDATES matches, best first; on SQLite
     every match, in the queryset's order. `language` (a code of settings.LANGUAGES) is
-    the language searched, whose configuration parses the query; None searches every
-    language, each article with its own. A blank query returns `queryset` unchanged;
+    the language searched: its articles, the query parsed with its configuration; None
+    searches every language, each article with its own. A blank query returns `queryset` unchanged;
     one with no word in it (only punctuation) matches nothing. Never raises on odd input."""
     query = clean_query(query)
     if not query.strip():
@@ -267,6 +280,8 @@ def search_articles(queryset, query, language=None):
         return queryset.none()
     if connection.vendor == "postgresql":
         return postgresql_search(queryset, terms, language)
+    if language is not None:
+        queryset = queryset.filter(language=language)
     return sqlite_search(queryset, terms)
 
 
@@ -307,10 +322,10 @@ def install_sqlite_key_function():
 
 
 def configs_searched(language):
-    """{config: Q of the rows it parses}: one configuration for a language, or every
-    configuration, each for its languages, when `language` is None."""
+    """{config: Q of the rows it parses}: the language's configuration for its articles,
+    or every configuration, each for its languages, when `language` is None."""
     if language is not None:
-        return {search_config(language): Q()}
+        return {search_config(language): Q(language=language)}
     codes = [code for code, name in settings.LANGUAGES]
     by_config = {}
     for code in codes:
@@ -449,7 +464,11 @@ def postgresql_passages(articles, terms, language):
         if search_query is None:
             passages.update({pk: (f"{summary}\n{body}", None) for pk, summary, body in rows})
             continue
-        text = Func(Concat(F("summary"), Value("\n"), F("body")), function="newsroom_search_fold")
+        text = Func(
+            Concat(F("summary"), Value("\n"), F("body"), output_field=TextField()),
+            function="newsroom_search_fold",
+            output_field=TextField(),
+        )
         headline = SearchHeadline(
             text,
             search_query,
@@ -513,7 +532,7 @@ def snippet_html(text, terms, headline=None):
             while 0 <= found < finish:
                 marks.append((found, found + len(t)))
                 found = key.find(t, found + len(t))
-    return render_passage(text, origins, window, marks)
+    return render_passage(text, key, origins, window, marks)
 
 
 def headline_start(key, words, headline):
@@ -529,11 +548,16 @@ def headline_start(key, words, headline):
     return 0
 
 
-def render_passage(text, origins, window, marks):
-    """`text` from the first to the last word span of `window` (indices in its folded
-    text), escaped, whitespace collapsed, the `marks` spans in <mark>, with an ellipsis
-    where text is left out."""
+def render_passage(text, key, origins, window, marks):
+    """`text` from the first to the last word span of `window` (indices in `key`, its
+    search_key), widened to whitespace, escaped, whitespace collapsed, the `marks` spans
+    in <mark>, with an ellipsis where text is left out."""
     begin, finish = window[0][0], window[-1][1]
+    # Whole whitespace-separated tokens: punctuation and quotes next to a word stay.
+    while begin > 0 and not key[begin - 1].isspace():
+        begin -= 1
+    while finish < len(key) and not key[finish].isspace():
+        finish += 1
     marks = sorted((max(a, begin), min(b, finish)) for a, b in marks if b > begin and a < finish)
     merged = []
     for start, end in marks:

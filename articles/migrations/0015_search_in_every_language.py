@@ -25,8 +25,7 @@ FOLDED_LETTERS = {
     "\u06d0": "\u064a",
     "\u06cd": "\u064a",
     "\u06a9": "\u0643",
-    "\u06d5": "\u0647",
-    "\u0629": "\u0647",
+    "\u06d5": "\u0629",
     "\u06be": "\u0647",
     "\u06c1": "\u0647",
     "\u06c0": "\u0647",
@@ -56,6 +55,10 @@ REMOVED_CHARACTERS = (
     + "\u200c\u200d\u200e\u200f\u061c\ufeff"
     + "".join(chr(c) for c in range(0x0300, 0x0370))
 )
+HEH_ZWNJ = "\u0647\u200c"
+TEH_MARBUTA = "\u0629"
+# A heh no letter of the Arabic script follows.
+FINAL_HEH = "\u0647(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])"
 SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "ckb": "kurdish", "kmr": "kurdish"}
 
 
@@ -67,10 +70,15 @@ def unicode_literal(text):
 FOLD_FUNCTION = f"""
 CREATE FUNCTION newsroom_search_fold(text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT translate(
-        $1,
-        {unicode_literal("".join(FOLDED_LETTERS) + REMOVED_CHARACTERS)},
-        {unicode_literal("".join(FOLDED_LETTERS.values()))}
+    SELECT regexp_replace(
+        translate(
+            replace($1, {unicode_literal(HEH_ZWNJ)}, {unicode_literal(TEH_MARBUTA)}),
+            {unicode_literal("".join(FOLDED_LETTERS) + REMOVED_CHARACTERS)},
+            {unicode_literal("".join(FOLDED_LETTERS.values()))}
+        ),
+        {unicode_literal(FINAL_HEH)},
+        {unicode_literal(TEH_MARBUTA)},
+        'g'
     )
 $$;
 """
