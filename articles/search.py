@@ -622,19 +622,40 @@ def did_you_mean(queryset, query, language=None, found=0, params=None):
         return None
     # The best candidate for every unknown word, then the next best ones in turn.
     for attempt in range(SUGGESTIONS_TRIED):
-        corrected = query
-        changed = False
-        for word, candidates in replacements.items():
-            if candidates:
-                choice = candidates[min(attempt, len(candidates) - 1)]
-                corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", choice, corrected)
-                changed = True
-        if not changed:
+        chosen = {
+            word: candidates[min(attempt, len(candidates) - 1)]
+            for word, candidates in replacements.items()
+            if candidates
+        }
+        if not chosen:
             return None
-        results = search_articles(queryset, corrected, language).values_list("pk", flat=True)
-        if len(results[: found + 1]) > found:
+        corrected = respell(query, chosen)
+        results = list(
+            search_articles(queryset, corrected, language).values_list("pk", flat=True)[: found + 1]
+        )
+        if len(results) > found:
+            # The vocabulary is folded: offer each word as the first match writes it.
+            spellings = written_forms(results[0], set(chosen.values()))
+            corrected = respell(query, {w: spellings.get(c, c) for w, c in chosen.items()})
             return Suggestion(corrected, suggestion_querystring(params, corrected))
     return None
+
+
+def respell(query, replacements):
+    """`query` with each word of `replacements` (a dict) replaced by its value."""
+    for word, replacement in replacements.items():
+        query = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda m, r=replacement: r, query)
+    return query
+
+
+def written_forms(pk, keys):
+    """{key: a word of article `pk`'s text whose search_key() it is} for `keys`."""
+    forms = {}
+    for text in article_texts([pk]).values():
+        for word in WORD_RE.findall(text):
+            if (key := search_key(word)) in keys:
+                forms.setdefault(key, word)
+    return forms
 
 
 def similar_words(key, languages):

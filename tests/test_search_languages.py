@@ -389,7 +389,7 @@ def test_postgresql_snippet_marks_stemmed_forms_of_the_query():
 def test_postgresql_did_you_mean_offers_a_word_of_the_languages_articles(query, language, expected):
     rain_in_erbil()
     suggestion = did_you_mean(Article.objects.published(), query, language, found=0)
-    assert search_key(suggestion.query) == search_key(expected)
+    assert suggestion.query.lower() == expected.lower()
     assert found(suggestion.query, language)
 
 
@@ -398,9 +398,9 @@ def test_postgresql_did_you_mean_keeps_the_pages_filters_in_its_link():
     rain_in_erbil()
     params = QueryDict("q=Duhokk&region=erbil&page=3")
     suggestion = did_you_mean(Article.objects.published(), "Duhokk", "en", params=params)
-    assert QueryDict(suggestion.querystring) == QueryDict("q=duhok&region=erbil")
+    assert QueryDict(suggestion.querystring) == QueryDict("q=Duhok&region=erbil")
     html = render_to_string("articles/includes/did_you_mean.html", {"did_you_mean": suggestion})
-    assert 'href="?q=duhok&amp;region=erbil"' in html
+    assert 'href="?q=Duhok&amp;region=erbil"' in html
 
 
 @on_postgresql
