@@ -47,14 +47,6 @@ FOLDED_LETTERS = {
     **{chr(0x0660 + d): str(d) for d in range(10)},
     **{chr(0x06F0 + d): str(d) for d in range(10)},
 }
-REMOVED_CHARACTERS = (
-    "\u0640"
-    + "".join(chr(c) for c in range(0x064B, 0x0660))
-    + "\u0670"
-    + "".join(chr(c) for c in range(0x06D6, 0x06EE))
-    + "\u200c\u200d\u200e\u200f\u061c\ufeff"
-    + "".join(chr(c) for c in range(0x0300, 0x0370))
-)
 HEH_ZWNJ = "\u0647\u200c"
 TEH_MARBUTA = "\u0629"
 # A heh no letter of the Arabic script follows.
@@ -62,20 +54,53 @@ FINAL_HEH = "\u0647(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])"
 SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "ckb": "kurdish", "kmr": "kurdish"}
 
 
+def unicode_literal_body(text):
+    return "".join(f"\\{ord(c):04X}" for c in text)
+
+
 def unicode_literal(text):
     """A PostgreSQL string literal of `text` in \\XXXX escapes (ASCII SQL)."""
-    return "U&'" + "".join(f"\\{ord(c):04X}" for c in text) + "'"
+    return f"U&'{unicode_literal_body(text)}'"
 
+
+def replaced(expression, replacements):
+    """SQL replacing each character of `replacements` (a dict) in `expression` in turn:
+    replace() scans a text in one pass; translate() compares each character with every
+    one it maps, 20 times slower over a 5,000-character body with this map."""
+    for source, target in replacements.items():
+        expression = f"replace({expression}, {unicode_literal(source)}, {unicode_literal(target)})"
+    return expression
+
+
+REMOVED_CLASS = (
+    "["
+    + "".join(
+        f"{unicode_literal_body(low)}-{unicode_literal_body(high)}"
+        for low, high in (
+            ("\u0640", "\u0640"),
+            ("\u064b", "\u065f"),
+            ("\u0670", "\u0670"),
+            ("\u06d6", "\u06ed"),
+            ("\u200c", "\u200f"),
+            ("\u061c", "\u061c"),
+            ("\ufeff", "\ufeff"),
+            ("\u0300", "\u036f"),
+        )
+    )
+    + "]"
+)
 
 FOLD_FUNCTION = f"""
 CREATE FUNCTION newsroom_search_fold(text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT regexp_replace(
-        translate(
-            replace($1, {unicode_literal(HEH_ZWNJ)}, {unicode_literal(TEH_MARBUTA)}),
-            {unicode_literal("".join(FOLDED_LETTERS) + REMOVED_CHARACTERS)},
-            {unicode_literal("".join(FOLDED_LETTERS.values()))}
-        ),
+        {
+    replaced(
+        f"regexp_replace(replace($1, {unicode_literal(HEH_ZWNJ)}, {unicode_literal(TEH_MARBUTA)}),"
+        f" U&'{REMOVED_CLASS}', '', 'g')",
+        FOLDED_LETTERS,
+    )
+},
         {unicode_literal(FINAL_HEH)},
         {unicode_literal(TEH_MARBUTA)},
         'g'
