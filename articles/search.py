@@ -1,36 +1,166 @@
-"""Full-text search over articles.
+"""Full-text search over articles, in every language of the newsroom.
 
-On PostgreSQL: the trigger-maintained `search_vector` (GIN-indexed) matched with a
-websearch query ("quoted phrases", -exclusions, or) and ordered by SearchRank. Ranking
-reads every match's vector, and a common word matches a third of a million articles; so
-the result is the newest SEARCH_CANDIDATES matches (of whatever else filters the list),
-best first. Older matches are reached by narrowing the dates.
+**Folding.** Text and queries are folded before they are matched, so that the spellings a
+reader types find the spellings a writer used (`fold`; on PostgreSQL the same character
+map is the immutable SQL function `newsroom_search_fold`, migration 0015, tested to agree
+with this one). Following Lucene's ArabicNormalizer, PersianNormalizer and
+SoraniNormalizer (org.apache.lucene.analysis.ar/fa/ckb) and KLPT's `preprocess`
+(Sina Ahmadi, "KLPT - Kurdish Language Processing Toolkit", NLP-OSS 2020):
+- yeh: Farsi/Kurdish ی (U+06CC), alef maksura ى (U+0649) and ې/ۍ → Arabic ي (U+064A);
+- kaf: keheh ک (U+06A9) → Arabic ك (U+0643);
+- the vowel e: Kurdish ە (U+06D5), heh followed by a zero-width non-joiner (how ە is
+  written on keyboards without it) and a word-final heh (how it is often typed at the
+  end of a word, where the two look alike: Lucene's SoraniNormalizer) → teh marbuta ة
+  (U+0629), which PostgreSQL's Arabic stemmer strips as a suffix; so ە, ه‌, final ه and
+  ة fold together, and a heh inside a word stays h. The joining heh ھ (U+06BE) and heh
+  goal ہ/ۀ/ۂ → heh ه (U+0647);
+- alef with hamza or madda (أ إ آ ٱ) → ا (the Arabic normaliser's alef folding);
+- removed: tatweel (U+0640), harakat and Quranic marks (U+064B-065F, U+0670, U+06D6-06ED),
+  zero-width and direction controls (ZWNJ, ZWJ, LRM, RLM, ALM, BOM), and Latin combining
+  marks (U+0300-036F: decomposed ê, ç);
+- digits: Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) → 0-9;
+- Kurmanji: ê→e, î→i, û→u, ç→c, ş→s (and capitals), so Hewlêr and Hewler match.
+A heh is word-final when no letter of the Arabic script follows it (FINAL_HEH_RE, the
+same class in SQL). Lucene's word-initial reh rule (ر → ڕ) is left out: ڕ and ر stay
+apart. The fold goes towards the Arabic letters because those are the ones PostgreSQL's
+`arabic` stemmer knows; Kurdish is matched unstemmed, so the direction costs it nothing.
+Text is only folded for matching: readers see the original, and snippets are cut from it.
 
-The `english` configuration drops stop words ("who", "is", "the"), so a word or phrase
-made of them would match nothing, or in a phrase ("WHO warns") lose the word. Each such
-term is matched instead against `search_vector_simple`, the same text under the `simple`
-configuration (every word, lower-cased, unstemmed; trigger-maintained and GIN-indexed
-beside the other, migration 0011); the other terms keep the english one. Arabic and
-Kurdish words are kept as they are by both.
+**Configurations.** Each article's `search_vector` is built with its language's text
+search configuration (SEARCH_CONFIGS: en → english, ar → arabic, ckb and kmr → kurdish, a
+copy of `simple` made by migration 0015; a language not listed gets `simple`) over the
+folded text, one column and one GIN index for all (docs/performance.md compares it with
+one expression index per configuration). A query is parsed with the configuration of the
+language searched; searching every language matches each row with its own language's
+configuration (one OR branch per configuration, each on the index).
 
-On SQLite: every word and quoted phrase must appear in the headline, summary or body,
-and -words must not; ordered newest first.
+**Stop words.** A configuration that drops stop words ("who", "is", "the"; Arabic "في")
+would make a term made of them match nothing, or lose a word of a phrase ("WHO warns").
+Each such term is matched instead against `search_vector_simple` (the folded text under
+`simple`: every word, lower-cased, unstemmed; migration 0011); the other terms keep the
+language's vector.
+
+**Places.** A query term (a word or a quoted phrase) that is a name of a gazetteer place
+in any language (Region.all_names) matches any of the place's names: `Erbil` finds
+هەولێر and أربيل stories.
+
+**Results.** On PostgreSQL, the newest SEARCH_CANDIDATES matches, best first (ranking reads
+every match's vector; a common word matches a third of the archive): older matches are
+reached by narrowing the dates. On SQLite, every word and quoted phrase must appear in the
+folded, lower-cased headline, summary or body, and -words must not; newest first.
+
+**Snippets** (`attach_snippets`): PostgreSQL's ts_headline picks the passage and the
+words to highlight; the passage is then cut from the original text and escaped here, so
+markup in an article never reaches the page. **Did you mean** (`did_you_mean`): words of
+published articles' vocabulary (`articles_search_word`, kept by the search trigger)
+similar to a query word (pg_trgm), offered only if the corrected query finds articles.
 """
 
 import re
+from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-SEARCH_CONFIG = "english"
-# Keeps every word: for the terms SEARCH_CONFIG would drop as stop words.
+# Language code -> PostgreSQL text search configuration. Migration 0015's SQL function
+# newsroom_search_config() holds the same map (tests check that they agree).
+SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "ckb": "kurdish", "kmr": "kurdish"}
+# Keeps every word: for the terms a language's configuration would drop as stop words,
+# and the configuration of a language not in SEARCH_CONFIGS.
 EXACT_CONFIG = "simple"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
 SEARCH_CANDIDATES = 500
 WORD_RE = re.compile(r"\w+")
 TERM_RE = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+
+# The fold, one character to one string ("" removes it). Migration 0015 writes the same map
+# into newsroom_search_fold() with translate().
+FOLDED_LETTERS = {
+    "\u06cc": "\u064a",  # ی FARSI YEH
+    "\u0649": "\u064a",  # ى ALEF MAKSURA
+    "\u06d0": "\u064a",  # ې YEH (Pashto/Uyghur E)
+    "\u06cd": "\u064a",  # ۍ YEH WITH TAIL
+    "\u06a9": "\u0643",  # ک KEHEH
+    "\u06d5": "\u0629",  # ە AE (Kurdish e) -> ة TEH MARBUTA
+    "\u06be": "\u0647",  # ھ HEH DOACHASHMEE (joining heh)
+    "\u06c1": "\u0647",  # ہ HEH GOAL
+    "\u06c0": "\u0647",  # ۀ HEH WITH YEH ABOVE
+    "\u06c2": "\u0647",  # ۂ HEH GOAL WITH HAMZA ABOVE
+    "\u0623": "\u0627",  # أ ALEF WITH HAMZA ABOVE
+    "\u0625": "\u0627",  # إ ALEF WITH HAMZA BELOW
+    "\u0622": "\u0627",  # آ ALEF WITH MADDA ABOVE
+    "\u0671": "\u0627",  # ٱ ALEF WASLA
+    "ê": "e",
+    "î": "i",
+    "û": "u",
+    "ç": "c",
+    "ş": "s",
+    "Ê": "E",
+    "Î": "I",
+    "Û": "U",
+    "Ç": "C",
+    "Ş": "S",
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # ٠-٩
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # ۰-۹
+}
+REMOVED_CHARACTERS = (
+    "\u0640"  # tatweel
+    + "".join(chr(c) for c in range(0x064B, 0x0660))  # harakat, hamza above/below
+    + "\u0670"  # superscript alef
+    + "".join(chr(c) for c in range(0x06D6, 0x06EE))  # Quranic annotation marks
+    + "\u200c\u200d\u200e\u200f\u061c\ufeff"  # ZWNJ, ZWJ, LRM, RLM, ALM, BOM
+    + "".join(chr(c) for c in range(0x0300, 0x0370))  # Latin combining marks
+)
+FOLD_TABLE = str.maketrans({**FOLDED_LETTERS, **dict.fromkeys(REMOVED_CHARACTERS, "")})
+
+
+HEH_ZWNJ = "\u0647\u200c"
+TEH_MARBUTA = "\u0629"
+# A heh no letter of the Arabic script follows (after the table is applied).
+FINAL_HEH_RE = re.compile("\u0647(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])")
+
+
+def fold(text):
+    """`text` (str) with letter variants, marks and digits folded for matching (see the
+    module docstring); the same as SQL newsroom_search_fold(text). Case is kept."""
+    folded = text.replace(HEH_ZWNJ, TEH_MARBUTA).translate(FOLD_TABLE)
+    return FINAL_HEH_RE.sub(TEH_MARBUTA, folded)
+
+
+def search_key(text):
+    """`text` folded and lower-cased one character at a time (a character whose lower
+    case is longer, like "İ", is kept), so that positions in it are positions in
+    fold(text). What the SQLite fallback and the snippets compare."""
+    return "".join(c if len(lower := c.lower()) != 1 else lower for c in fold(text))
+
+
+def fold_with_origins(text):
+    """(fold(text), origins): origins[i] is the index in `text` of the folded text's i-th
+    character, plus a last entry len(text)."""
+    folded, origins = [], []
+    for index, character in enumerate(text):
+        if character == "\u200c" and index and text[index - 1] == "\u0647":
+            folded[-1] = TEH_MARBUTA
+            continue
+        replacement = FOLD_TABLE.get(ord(character), character)
+        if replacement:
+            folded.append(replacement)
+            origins.append(index)
+    origins.append(len(text))
+    # One character for one: the positions stay.
+    return FINAL_HEH_RE.sub(TEH_MARBUTA, "".join(folded)), origins
+
+
+def search_config(language):
+    """The text search configuration for a language code (str)."""
+    return SEARCH_CONFIGS.get(language, EXACT_CONFIG)
 
 
 def search_terms(query):
@@ -47,55 +177,82 @@ def search_terms(query):
     return [(text, excluded) for text, excluded in terms if text]
 
 
-def websearch_terms(query):
-    """The query's words and phrases, each as websearch text: a list of at most MAX_TERMS
-    (text, excluded) pairs, text being one word or a quoted phrase of words. Runs of bare
-    operators ('-----') overflow PostgreSQL's websearch parser ("tsquery stack too
-    small"); words do not."""
+@dataclass
+class Term:
+    """One term of a query: its words (folded, joined by spaces), whether it is excluded,
+    and the other spellings it also matches (a place's names in other languages)."""
+
+    text: str
+    excluded: bool
+    alternatives: list = field(default_factory=list)
+
+    @property
+    def texts(self):
+        return [self.text, *self.alternatives]
+
+
+def query_terms(query):
+    """The query's terms (at most MAX_TERMS): words and phrases reduced to their folded
+    words (runs of bare operators like '-----' overflow PostgreSQL's query parser; words
+    do not), with each place name's other names as alternatives."""
     terms = []
     for text, excluded in search_terms(query)[:MAX_TERMS]:
-        text = " ".join(WORD_RE.findall(text))
+        text = " ".join(WORD_RE.findall(fold(text)))
         if text:
-            terms.append(((f'"{text}"' if " " in text else text), excluded))
+            terms.append(Term(text, excluded))
+    if terms:
+        names = place_names()
+        for term in terms:
+            key = search_key(term.text)
+            term.alternatives = [name for name in names.get(key, []) if search_key(name) != key]
     return terms
 
 
-def websearch_text(terms):
-    """The websearch query of (text, excluded) pairs from websearch_terms."""
-    return " ".join(("-" if excluded else "") + text for text, excluded in terms)
+def place_names():
+    """{search_key(name): [every name of that place, folded]} over the gazetteer, in
+    every language (Region.all_names). One query."""
+    from .models import Region
+
+    names = {}
+    for region in Region.objects.only("name", "names", "alternative_names"):
+        spellings = {" ".join(WORD_RE.findall(fold(name))) for name in region.all_names if name}
+        spellings = sorted(spelling for spelling in spellings if spelling)
+        for spelling in spellings:
+            known = names.setdefault(search_key(spelling), [])
+            known += [other for other in spellings if other not in known]
+    return names
 
 
-# Which configuration matches a term depends only on its text and the two configurations'
+# Which configuration matches a term depends only on its text and the configurations'
 # stop-word lists: remembered per process (a bounded memo), so a term costs a database
 # round trip the first time a process meets it, not on every page of its results.
 _TERM_CONFIGS = {}
 TERM_CONFIGS_REMEMBERED = 10_000
 
 
-def term_configs(texts):
-    """For each websearch text, the configuration to match it with: SEARCH_CONFIG, or
-    EXACT_CONFIG when SEARCH_CONFIG drops any of its words as stop words, or None when
-    neither keeps a word of it (e.g. "_"). A list of str or None; texts this process has
-    not met yet are asked of PostgreSQL in one query."""
-    bare = [text.strip('"') for text in texts]
-    unknown = list(dict.fromkeys(t for t in bare if t not in _TERM_CONFIGS))
+def term_configs(pairs):
+    """For each (config, folded text) pair, the configuration to match the text with:
+    `config`, or EXACT_CONFIG when `config` drops any of its words as stop words, or None
+    when neither keeps a word of it (e.g. "_"). A list of str or None; pairs this process
+    has not met yet are asked of PostgreSQL in one query."""
+    unknown = list(dict.fromkeys(p for p in pairs if p not in _TERM_CONFIGS))
+    found = {}
     if unknown:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT t, numnode(phraseto_tsquery(%s::regconfig, t)),"
+                "SELECT c, t, numnode(phraseto_tsquery(c::regconfig, t)),"
                 " numnode(phraseto_tsquery(%s::regconfig, t))"
-                " FROM unnest(%s::text[]) AS terms(t)",
-                [SEARCH_CONFIG, EXACT_CONFIG, unknown],
+                " FROM unnest(%s::text[], %s::text[]) AS terms(c, t)",
+                [EXACT_CONFIG, [c for c, t in unknown], [t for c, t in unknown]],
             )
             found = {
-                text: None if not exact else SEARCH_CONFIG if stemmed == exact else EXACT_CONFIG
-                for text, stemmed, exact in cursor.fetchall()
+                (config, text): None if not exact else config if stemmed == exact else EXACT_CONFIG
+                for config, text, stemmed, exact in cursor.fetchall()
             }
         if len(_TERM_CONFIGS) + len(found) > TERM_CONFIGS_REMEMBERED:
             _TERM_CONFIGS.clear()
         _TERM_CONFIGS.update(found)
-        return [_TERM_CONFIGS.get(t, found.get(t)) for t in bare]
-    return [_TERM_CONFIGS[t] for t in bare]
+    return [found[p] if p in found else _TERM_CONFIGS[p] for p in pairs]
 
 
 def is_capped(result_count):
@@ -103,39 +260,119 @@ def is_capped(result_count):
     return connection.vendor == "postgresql" and result_count >= SEARCH_CANDIDATES
 
 
-def search_articles(queryset, query):
+def clean_query(query):
+    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+def search_articles(queryset, query, language=None):
     """The articles of `queryset` that match `query` (a str of words, "quoted phrases"
     and -exclusions; cut to MAX_QUERY_LENGTH characters and MAX_TERMS terms), as a
     queryset: on PostgreSQL the newest SEARCH_CANDIDATES matches, best first; on SQLite
-    every match, in the queryset's order. A blank query returns `queryset` unchanged; one
-    with no word in it (only punctuation) matches nothing. Never raises on odd input."""
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    every match, in the queryset's order. `language` (a code of settings.LANGUAGES) is
+    the language searched: its articles, the query parsed with its configuration; None
+    searches every language, each article with its own. A blank query returns `queryset` unchanged;
+    one with no word in it (only punctuation) matches nothing. Never raises on odd input."""
+    query = clean_query(query)
     if not query.strip():
         return queryset
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
     if connection.vendor == "postgresql":
-        return postgresql_search(queryset, query)
-    for text, excluded in search_terms(query):
-        matches = Q(headline__icontains=text) | Q(summary__icontains=text) | Q(body__icontains=text)
-        queryset = queryset.exclude(matches) if excluded else queryset.filter(matches)
+        return postgresql_search(queryset, terms, language)
+    if language is not None:
+        queryset = queryset.filter(language=language)
+    return sqlite_search(queryset, terms)
+
+
+# SQLite
+
+
+def sqlite_search(queryset, terms):
+    install_sqlite_key_function()
+    folded = {
+        name: Func(F(name), function="newsroom_search_key")
+        for name in ("headline", "summary", "body")
+    }
+    queryset = queryset.alias(
+        **{f"{name}_search_key": expression for name, expression in folded.items()}
+    )
+    for term in terms:
+        matches = Q()
+        for text in term.texts:
+            key = search_key(text)
+            for name in folded:
+                matches |= Q(**{f"{name}_search_key__contains": key})
+        queryset = queryset.exclude(matches) if term.excluded else queryset.filter(matches)
     return queryset
 
 
-def postgresql_search(queryset, query):
-    terms = websearch_terms(query)
-    if not terms:
-        return queryset.none()
-    configs = term_configs([text for text, excluded in terms])
+def install_sqlite_key_function():
+    """Make search_key() the SQL function newsroom_search_key on this SQLite connection."""
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "newsroom_search_key",
+        1,
+        lambda text: None if text is None else search_key(text),
+        deterministic=True,
+    )
+
+
+# PostgreSQL
+
+
+def configs_searched(language):
+    """{config: Q of the rows it parses}: the language's configuration for its articles,
+    or every configuration, each for its languages, when `language` is None."""
+    if language is not None:
+        return {search_config(language): Q(language=language)}
+    codes = [code for code, name in settings.LANGUAGES]
+    by_config = {}
+    for code in codes:
+        by_config.setdefault(search_config(code), []).append(code)
+    rows = {config: Q(language__in=languages) for config, languages in by_config.items()}
+    # Any other language (one newly added, or data older than the settings): simple.
+    others = ~Q(language__in=list(SEARCH_CONFIGS))
+    rows[EXACT_CONFIG] = rows[EXACT_CONFIG] | others if EXACT_CONFIG in rows else others
+    return rows
+
+
+def config_match(config, terms, term_config):
+    """(Q, [rank expressions]) matching `terms` under `config`."""
+    matches, queries = Q(), {"search_vector": None, "search_vector_simple": None}
+    for term in terms:
+        alternatives = Q()
+        for text in term.texts:
+            chosen = term_config[(config, text)]
+            if chosen is None:
+                continue
+            column = "search_vector_simple" if chosen != config else "search_vector"
+            search_query = SearchQuery(text, search_type="phrase", config=chosen)
+            alternatives |= Q(**{column: search_query})
+            if not term.excluded:
+                queries[column] = (
+                    search_query if queries[column] is None else queries[column] | search_query
+                )
+        if alternatives:
+            matches &= ~alternatives if term.excluded else alternatives
+    ranks = [SearchRank(F(column), q) for column, q in queries.items() if q is not None]
+    if not matches:
+        return None, []
+    # Only -exclusions: every row that passes ranks the same.
+    return matches, ranks or [Value(0.0, output_field=FloatField())]
+
+
+def postgresql_search(queryset, terms, language):
+    configs = configs_searched(language)
+    pairs = [(config, text) for config in configs for term in terms for text in term.texts]
+    term_config = dict(zip(pairs, term_configs(pairs), strict=True))
     matches, ranks = Q(), []
-    for field, config in (("search_vector", SEARCH_CONFIG), ("search_vector_simple", EXACT_CONFIG)):
-        chosen = [
-            term for term, term_config in zip(terms, configs, strict=True) if term_config == config
-        ]
-        if chosen:
-            search_query = SearchQuery(
-                websearch_text(chosen), search_type="websearch", config=config
-            )
-            matches &= Q(**{field: search_query})
-            ranks.append(SearchRank(F(field), search_query))
+    for config, rows in configs.items():
+        config_matches, config_ranks = config_match(config, terms, term_config)
+        if config_matches is None:
+            continue
+        matches |= rows & config_matches
+        ranks.append((rows, sum(config_ranks[1:], config_ranks[0])))
     if not ranks:
         return queryset.none()
     # Fetched first, as a list: as a subquery, a stale row estimate can make the
@@ -145,8 +382,303 @@ def postgresql_search(queryset, query):
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
     )
+    if len(ranks) == 1:
+        rank = ranks[0][1]
+    else:
+        rank = Case(
+            *(When(rows, then=config_rank) for rows, config_rank in ranks),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     return (
         queryset.filter(pk__in=newest_matches)
-        .annotate(rank=sum(ranks[1:], ranks[0]))
+        .annotate(rank=rank)
         .order_by("-rank", "-published_at", "-pk")
     )
+
+
+# Snippets
+
+SNIPPET_WORDS = 30
+START_SELECTION, STOP_SELECTION = "\x02", "\x03"
+SELECTED_RE = re.compile(f"{START_SELECTION}(.*?){STOP_SELECTION}", re.DOTALL)
+
+
+def attach_snippets(articles, query, language=None):
+    """Give each article of `articles` (Article objects, e.g. a page of search results)
+    a `search_snippet`: HTML (a SafeString, the article's text escaped) of about
+    SNIPPET_WORDS words of its summary and body around the words `query` matched, each
+    in <mark>; "" when the query is blank. On PostgreSQL ts_headline (SearchHeadline,
+    with the article's language's configuration over the folded text) chooses the
+    passage and the words; on SQLite, the passage starts a few words before the first
+    match. Costs one query per configuration among the articles (one on SQLite)."""
+    articles = list(articles)
+    for article in articles:
+        article.search_snippet = ""
+    query = clean_query(query)
+    terms = [term for term in query_terms(query) if not term.excluded] if query.strip() else []
+    if not terms or not articles:
+        return articles
+    if connection.vendor == "postgresql":
+        passages = postgresql_passages(articles, terms, language)
+    else:
+        passages = {
+            pk: (text, None)
+            for pk, text in article_texts([article.pk for article in articles]).items()
+        }
+    for article in articles:
+        if article.pk in passages:
+            text, headline = passages[article.pk]
+            article.search_snippet = snippet_html(text, terms, headline)
+    return articles
+
+
+def article_texts(pks):
+    """{pk: the article's summary and body} for the articles `pks`."""
+    from .models import Article
+
+    return {
+        pk: f"{summary}\n{body}"
+        for pk, summary, body in Article.objects.filter(pk__in=pks).values_list(
+            "pk", "summary", "body"
+        )
+    }
+
+
+def postgresql_passages(articles, terms, language):
+    """{pk: (summary and body, ts_headline's output with START/STOP_SELECTION marks)}."""
+    from .models import Article
+
+    by_language = {}
+    for article in articles:
+        by_language.setdefault(language or article.language, []).append(article.pk)
+    pairs = [
+        (search_config(code), text) for code in by_language for term in terms for text in term.texts
+    ]
+    term_config = dict(zip(pairs, term_configs(pairs), strict=True))
+    passages = {}
+    for code, pks in by_language.items():
+        config = search_config(code)
+        search_query = headline_query(config, terms, term_config)
+        rows = Article.objects.filter(pk__in=pks).values_list("pk", "summary", "body")
+        if search_query is None:
+            passages.update({pk: (f"{summary}\n{body}", None) for pk, summary, body in rows})
+            continue
+        text = Func(
+            Concat(F("summary"), Value("\n"), F("body"), output_field=TextField()),
+            function="newsroom_search_fold",
+            output_field=TextField(),
+        )
+        headline = SearchHeadline(
+            text,
+            search_query,
+            config=config,
+            start_sel=START_SELECTION,
+            stop_sel=STOP_SELECTION,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+        )
+        for pk, summary, body, selected in rows.annotate(selected=headline).values_list(
+            "pk", "summary", "body", "selected"
+        ):
+            passages[pk] = (f"{summary}\n{body}", selected)
+    return passages
+
+
+def headline_query(config, terms, term_config):
+    """The SearchQuery of `terms` (none excluded) under `config`, for ts_headline."""
+    combined = None
+    for term in terms:
+        alternatives = None
+        for text in term.texts:
+            chosen = term_config[(config, text)]
+            if chosen is None:
+                continue
+            search_query = SearchQuery(text, search_type="phrase", config=chosen)
+            alternatives = search_query if alternatives is None else alternatives | search_query
+        if alternatives is not None:
+            combined = alternatives if combined is None else combined & alternatives
+    return combined
+
+
+def snippet_html(text, terms, headline=None):
+    """About SNIPPET_WORDS words of `text` as escaped HTML, matches in <mark>. With
+    `headline` (ts_headline's output over fold(text)) the passage starts where it starts
+    and its selected words are marked, with every word of the query; without, the
+    passage starts a few words before the first match of a term (a substring, as the
+    SQLite search matches) and those matches are marked."""
+    folded, origins = fold_with_origins(text)
+    key = search_key(text)
+    words = [match.span() for match in WORD_RE.finditer(key)]
+    if not words:
+        return ""
+    term_keys = [search_key(t) for term in terms for t in term.texts]
+    if headline is not None:
+        selected = {search_key(word) for word in SELECTED_RE.findall(headline)}
+        selected |= {word for t in term_keys for word in t.split()}
+        first = headline_start(key, words, headline)
+        window = words[first : first + SNIPPET_WORDS]
+        marks = [span for span in window if key[span[0] : span[1]] in selected]
+    else:
+        positions = [key.find(t) for t in term_keys if t and key.find(t) >= 0]
+        at = min(positions, default=0)
+        before = [i for i, (start, end) in enumerate(words) if end <= at]
+        first = max(0, len(before) - 8)
+        window = words[first : first + SNIPPET_WORDS]
+        begin, finish = window[0][0], window[-1][1]
+        marks = []
+        for t in term_keys:
+            found = key.find(t, begin) if t else -1
+            while 0 <= found < finish:
+                marks.append((found, found + len(t)))
+                found = key.find(t, found + len(t))
+    return render_passage(text, key, origins, window, marks)
+
+
+def headline_start(key, words, headline):
+    """The index in `words` (spans in `key`) where ts_headline's passage starts."""
+    plain = search_key(headline.replace(START_SELECTION, "").replace(STOP_SELECTION, ""))
+    passage = WORD_RE.findall(plain)
+    for count in (4, 1):
+        if len(passage) >= count:
+            pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, passage[:count])) + r"(?!\w)"
+            found = re.search(pattern, key)
+            if found:
+                return next(i for i, span in enumerate(words) if span[0] >= found.start())
+    return 0
+
+
+def render_passage(text, key, origins, window, marks):
+    """`text` from the first to the last word span of `window` (indices in `key`, its
+    search_key), widened to whitespace, escaped, whitespace collapsed, the `marks` spans
+    in <mark>, with an ellipsis where text is left out."""
+    begin, finish = window[0][0], window[-1][1]
+    # Whole whitespace-separated tokens: punctuation and quotes next to a word stay.
+    while begin > 0 and not key[begin - 1].isspace():
+        begin -= 1
+    while finish < len(key) and not key[finish].isspace():
+        finish += 1
+    marks = sorted((max(a, begin), min(b, finish)) for a, b in marks if b > begin and a < finish)
+    merged = []
+    for start, end in marks:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+
+    def original(start, end):
+        return escape(text[origins[start] : origins[end]])
+
+    parts, position = [], begin
+    for start, end in merged:
+        parts.append(original(position, start))
+        parts.append(f"<mark>{original(start, end)}</mark>")
+        position = end
+    parts.append(original(position, finish))
+    html = re.sub(r"\s+", " ", "".join(parts)).strip()
+    prefix = "… " if origins[begin] > 0 and text[: origins[begin]].strip() else ""
+    suffix = " …" if text[origins[finish] :].strip() else ""
+    return mark_safe(prefix + html + suffix)
+
+
+# Did you mean
+
+FEW_RESULTS = 3
+SUGGESTIONS_TRIED = 3
+
+
+@dataclass
+class Suggestion:
+    """A corrected query: `query` (str) and `querystring` (the page's parameters with
+    q replaced and the page number dropped, urlencoded, for a link "?{querystring}")."""
+
+    query: str
+    querystring: str
+
+
+def did_you_mean(queryset, query, language=None, found=0, params=None):
+    """A Suggestion for a query that found fewer than FEW_RESULTS articles (`found`), or
+    None. Each query word (3 or more letters) that no published article of the language
+    uses is replaced by the most similar word that one does (pg_trgm similarity over
+    `articles_search_word`, per language; `language` None: any), and the corrected query
+    is offered only if it finds more articles of `queryset` than `found`, so it never
+    names a word only unpublished work holds. `params` (a QueryDict, e.g. request.GET)
+    keeps the page's other filters in the link. PostgreSQL only: None on SQLite."""
+    query = clean_query(query)
+    if connection.vendor != "postgresql" or found >= FEW_RESULTS or not query.strip():
+        return None
+    languages = [language] if language else [code for code, name in settings.LANGUAGES]
+    replacements, tried = {}, set()
+    for text, excluded in search_terms(query):
+        for word in WORD_RE.findall(text):
+            key = search_key(word)
+            if excluded or len(key) < 3 or key in tried:
+                continue
+            tried.add(key)
+            candidates = similar_words(key, languages)
+            if candidates is not None:
+                replacements[word] = candidates
+    if not replacements:
+        return None
+    # The best candidate for every unknown word, then the next best ones in turn.
+    for attempt in range(SUGGESTIONS_TRIED):
+        chosen = {
+            word: candidates[min(attempt, len(candidates) - 1)]
+            for word, candidates in replacements.items()
+            if candidates
+        }
+        if not chosen:
+            return None
+        corrected = respell(query, chosen)
+        results = list(
+            search_articles(queryset, corrected, language).values_list("pk", flat=True)[: found + 1]
+        )
+        if len(results) > found:
+            # The vocabulary is folded: offer each word as the first match writes it.
+            spellings = written_forms(results[0], set(chosen.values()))
+            corrected = respell(query, {w: spellings.get(c, c) for w, c in chosen.items()})
+            return Suggestion(corrected, suggestion_querystring(params, corrected))
+    return None
+
+
+def respell(query, replacements):
+    """`query` with each word of `replacements` (a dict) replaced by its value."""
+    for word, replacement in replacements.items():
+        query = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda m, r=replacement: r, query)
+    return query
+
+
+def written_forms(pk, keys):
+    """{key: a word of article `pk`'s text whose search_key() it is} for `keys`."""
+    forms = {}
+    for text in article_texts([pk]).values():
+        for word in WORD_RE.findall(text):
+            if (key := search_key(word)) in keys:
+                forms.setdefault(key, word)
+    return forms
+
+
+def similar_words(key, languages):
+    """None if `key` (a folded, lower-cased word) is in the vocabulary of `languages`;
+    else the most similar words there, best first (a list, maybe empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM articles_search_word"
+            " WHERE word = %s AND language = ANY(%s))",
+            [key, languages],
+        )
+        if cursor.fetchone()[0]:
+            return None
+        cursor.execute(
+            "SELECT word FROM articles_search_word WHERE language = ANY(%s) AND word %% %s"
+            " GROUP BY word ORDER BY max(similarity(word, %s)) DESC, word LIMIT %s",
+            [languages, key, key, SUGGESTIONS_TRIED],
+        )
+        return [word for (word,) in cursor.fetchall()]
+
+
+def suggestion_querystring(params, corrected):
+    query = params.copy() if params is not None else QueryDict(mutable=True)
+    query["q"] = corrected
+    query.pop("page", None)
+    return query.urlencode()
