@@ -211,7 +211,7 @@ def run_on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0013_languages_translations_dateline_text")]
+    dependencies = [("articles", "0014_gazetteer_grows_with_names_per_language")]
 
     operations = [
         TrigramExtension(),

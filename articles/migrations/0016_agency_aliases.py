@@ -72,7 +72,7 @@ def give_agencies_their_aliases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_gazetteer_grows_with_names_per_language"),
+        ("articles", "0015_search_in_every_language"),
     ]
 
     operations = [
