@@ -362,6 +362,29 @@ def config_match(config, terms, term_config):
     return matches, ranks or [Value(0.0, output_field=FloatField())]
 
 
+def implied_by_every_branch(configs, terms, term_config):
+    """For a search of every language: each wanted term's matches under any
+    configuration, whatever the row's language. Implied by the branches (each requires
+    the term under its own configuration), so it changes no result; but, unlike the
+    branches' `language IN (...) AND ...`, the planner serves it from the GIN indexes
+    (a BitmapOr) instead of scanning the table (docs/performance.md)."""
+    implied = Q()
+    for term in terms:
+        if term.excluded:
+            continue
+        any_config = Q()
+        for config in configs:
+            for text in term.texts:
+                chosen = term_config[(config, text)]
+                if chosen is not None:
+                    column = "search_vector_simple" if chosen != config else "search_vector"
+                    any_config |= Q(
+                        **{column: SearchQuery(text, search_type="phrase", config=chosen)}
+                    )
+        implied &= any_config
+    return implied
+
+
 def postgresql_search(queryset, terms, language):
     configs = configs_searched(language)
     pairs = [(config, text) for config in configs for term in terms for text in term.texts]
@@ -375,6 +398,8 @@ def postgresql_search(queryset, terms, language):
         ranks.append((rows, sum(config_ranks[1:], config_ranks[0])))
     if not ranks:
         return queryset.none()
+    if len(ranks) > 1:
+        matches &= implied_by_every_branch(configs, terms, term_config)
     # Fetched first, as a list: as a subquery, a stale row estimate can make the
     # planner re-run it for every published article.
     newest_matches = list(
