@@ -210,6 +210,21 @@ def test_an_agencys_names_in_any_spacing_or_case_credit_one_byline(tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_agency_credited_in_arabic_script_is_the_same_byline(tmp_path):
+    datelines = ["ERBIL (Kurdistan 24) – ", "هەولێر (کوردستان ٢٤) – ",
+                 "أربيل (كوردستان 24) – ", "دهۆک (كوردستان ٢٤) – "]  # fmt: skip
+    for number, dateline in enumerate(datelines):
+        write_doc(tmp_path, f"k{number}", wire(
+            headline=f"Peshmerga open checkpoint {number}", dateline=dateline
+        ), PUBLISHED)  # fmt: skip
+    summary, _ = run_import(tmp_path)
+    assert summary.count("imported") == 4
+    assert list(Byline.objects.filter(kind="agency").values_list("name", flat=True)) == [
+        "Kurdistan 24"
+    ]
+
+
+@pytest.mark.django_db
 def test_an_alternative_name_editors_gave_an_agency_finds_it(tmp_path):
     agency = make_byline("Shafaq News Agency", kind=Byline.Kind.AGENCY)
     agency.alternative_names = ["السومرية نيوز", "Shafaq N."]

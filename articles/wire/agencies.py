@@ -7,6 +7,8 @@ An agency copy credits for the first time is created under the name of `AGENCIES
 its other names, when it is one of them; else under the name the copy gives.
 """
 
+import unicodedata
+
 from ..models import Byline
 
 # The common agencies: (the name its byline gets, the other names it is credited by).
@@ -16,9 +18,10 @@ AGENCIES = [
     ("AFP", ["Agence France-Presse", "Agence France Presse"]),
     ("Reuters", ["Thomson Reuters"]),
     ("Xinhua", ["Xinhua News Agency"]),
-    ("Kurdistan 24", ["Kurdistan24", "K24"]),
-    ("Rudaw", ["Rudaw Media Network"]),
-    ("Shafaq News", ["Shafaq"]),
+    # As its Sorani and Arabic desks credit it too (seeds/*_ckb.txt, *_ar.txt).
+    ("Kurdistan 24", ["Kurdistan24", "K24", "کوردستان ٢٤", "كوردستان 24"]),
+    ("Rudaw", ["Rudaw Media Network", "ڕووداو", "رووداو"]),
+    ("Shafaq News", ["Shafaq", "شفق نيوز"]),
     ("IraqiNews.com", ["Iraqi News", "IraqiNews"]),
     ("NINA", ["National Iraqi News Agency"]),
     ("INA", ["Iraqi News Agency"]),
@@ -27,17 +30,23 @@ AGENCIES = [
     ("Anadolu Agency", ["Anadolu"]),
     ("UPI", ["United Press International"]),
 ]
-KNOWN = {
-    squashed: (name, aliases)
-    for name, aliases in AGENCIES
-    for squashed in {"".join(c for c in n.casefold() if c.isalnum()) for n in (name, *aliases)}
-}
+# Arabic and Persian forms of the letters Sorani writes otherwise: one name either way.
+ARABIC_LETTER_FORMS = str.maketrans({"ك": "ک", "ي": "ی", "ى": "ی"})
 
 
 def squashed(name):
-    """What makes two agency names one: str -> its letters and digits, without case
-    ("Kurdistan 24" and "kurdistan24" -> "kurdistan24")."""
-    return "".join(char for char in name.casefold() if char.isalnum())
+    """What makes two agency names one: str -> its letters and digits, without case,
+    digits of any script as ASCII, Arabic kaf and yeh as Sorani writes them
+    ("Kurdistan 24" and "kurdistan24" -> "kurdistan24"; "كوردستان 24" and
+    "کوردستان ٢٤" -> "کوردستان24")."""
+    return "".join(
+        str(unicodedata.digit(char)) if char.isdigit() else char
+        for char in name.casefold().translate(ARABIC_LETTER_FORMS)
+        if char.isalnum()
+    )
+
+
+KNOWN = {squashed(n): (name, aliases) for name, aliases in AGENCIES for n in (name, *aliases)}
 
 
 def agency_names(byline):
