@@ -77,11 +77,6 @@ def direction(language):
     return "rtl" if base in settings.LANGUAGES_BIDI else "ltr"
 
 
-@register.filter
-def text_direction(language):
-    return direction(language)
-
-
 @register.simple_tag
 def lang_attrs(language):
     """` lang="ar" dir="rtl"`: the attributes for text in `language` (a code), to put on
@@ -106,10 +101,6 @@ def name_lang_attrs(subject):
     if language == settings.LANGUAGE_CODE:
         return ""
     return lang_attrs(settings.LANGUAGE_CODE)
-
-
-def language_name(code):
-    return dict(settings.LANGUAGES)[code]
 
 
 @register.inclusion_tag("includes/language_switch.html", takes_context=True)
@@ -160,7 +151,7 @@ def edition_links(context, *, keep_query):
             version = context["translations"].get(code)
             if version is not None:
                 url, exists = version.get_absolute_url(), True
-        elif request is not None and not is_article_page:
+        elif request is not None:
             path = known_query_path(request) if keep_query else request.path
             translated = translate_url(path, code)
             if translated != path:  # unchanged: not a page of the language editions
