@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 STATE_TABLE = "articles_archivestate"
 BUMP = f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1"
@@ -290,13 +290,18 @@ def archive_version(max_age=0):
 def archive_cache_key(key, *, history=False, max_age=0):
     """A cache key for `key` (a tuple of strings) at the archive's current version (or,
     with `history`, its history version), or None where there is no version to key on
-    (nothing may be cached then). `max_age`: as for archive_version()."""
+    (nothing may be cached then). `max_age`: as for archive_version().
+
+    The key carries the active language: each language's edition counts its own
+    articles and names places in its own words, so no page, count or fragment cached
+    for one language is ever given to another."""
     state = archive_version(max_age)
     if state is None:
         return None
     version, history_version, newest = state
     scope = ("history", history_version) if history else (version, newest)
-    return "archive:" + hashlib.sha256(repr((scope, key)).encode()).hexdigest()
+    language = translation.get_language()
+    return "archive:" + hashlib.sha256(repr((scope, language, key)).encode()).hexdigest()
 
 
 # When a change empties the cache, the threads of a process that ask for the same

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from .archive_cache import archive_cache_key
@@ -10,6 +11,36 @@ from .querystring import canonical_query
 
 # Read by every page: the site-wide search box (base.html) shows the current `q`.
 EVERY_PAGE_READS = ("q",)
+
+
+class PathLanguageMiddleware:
+    """Activates the language the URL's path names, and only that: `/ckb/...`, `/kmr/...`,
+    `/ar/...` (settings.LANGUAGES), the main language (settings.LANGUAGE_CODE) for every
+    other path, the admin's included. Never Accept-Language or a cookie: pages are cached
+    by URL, so one URL must be one language for every reader (no Vary needed).
+
+    `/en/...` (the main language's code as a prefix) answers 301 to the unprefixed path:
+    each page has one address. The response says its language in Content-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        main = settings.LANGUAGE_CODE
+        if language == main:
+            unprefixed = request.path_info[len(main) + 1 :] or "/"
+            query = request.META.get("QUERY_STRING", "")
+            location = request.META.get("SCRIPT_NAME", "") + unprefixed
+            return HttpResponsePermanentRedirect(location + ("?" + query if query else ""))
+        translation.activate(language or main)
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 class PublicCachingMiddleware:

@@ -562,18 +562,21 @@ class Article(TextRuleModel):
             self._keep_old_url_working()
 
     def get_absolute_url(self):
+        """The article's path, under its own language's prefix (/ckb/articles/...; the
+        main language's unprefixed), whatever language is active; None while undated."""
         if self.published_at is None or self.publication_date_error:
             return None
         local = timezone.localtime(self.published_at)
-        return reverse(
-            "article-detail",
-            kwargs={
-                "year": f"{local.year:04d}",
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        with translation.override(self.language):
+            return reverse(
+                "article-detail",
+                kwargs={
+                    "year": f"{local.year:04d}",
+                    "month": f"{local.month:02d}",
+                    "day": f"{local.day:02d}",
+                    "slug": self.slug,
+                },
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -61,6 +61,8 @@ register_converter(TwoDigits, "mm")
 register_converter(TwoDigits, "dd")
 register_converter(UnicodeSlug, "uslug")
 
+# Each language's edition: under its prefix (/ckb/, /kmr/, /ar/), English unprefixed
+# (newsroom/urls.py puts these in i18n_patterns).
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
@@ -71,20 +73,6 @@ urlpatterns = [
     path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("bylines/<uslug:slug>/feed/", feeds.BylineFeed(), name="byline-feed"),
     path("bylines/<uslug:slug>/feed/atom/", feeds.BylineAtomFeed(), name="byline-feed-atom"),
-    path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        without_last_modified(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
-    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("articles/export.csv", views.ArticleExportView.as_view(fmt="csv"), name="export-csv"),
     path("articles/export.json", views.ArticleExportView.as_view(fmt="json"), name="export-json"),
@@ -115,4 +103,23 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("bylines/", views.BylineIndexView.as_view(), name="byline-index"),
     path("bylines/<uslug:slug>/", views.BylineDetailView.as_view(), name="byline-detail"),
+]
+
+# For the whole site, whatever the language: at the root only (the sitemaps list every
+# language's articles).
+root_urlpatterns = [
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        without_last_modified(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
@@ -46,11 +48,26 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
+def edition(request, queryset):
+    """`queryset` narrowed to the edition the request asks for, through the archive's
+    language filter (ArticleFilter's `language`): the active language's articles, or
+    `?language=<code>` another's, `?language=all` every language's. Only that parameter
+    is read here; the other filters are the archive list's. A bad value is a 400."""
+    data = QueryDict(mutable=True)
+    if "language" in request.GET:
+        data["language"] = request.GET["language"]
+    filterset = ArticleFilter(data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise BadRequest("Unknown language.")
+    return filterset.qs
+
+
 class PublishedArticlesMixin:
-    """Every public article view: only Article.objects.published(), with its credits."""
+    """Every public article list: only Article.objects.published(), with its credits,
+    in the edition asked for (see `edition`)."""
 
     # The query string's parameters the view reads (see articles.querystring).
-    query_parameters = ("page",)
+    query_parameters = ("page", "language")
     model = Article
     date_field = "published_at"
     month_format = "%m"
@@ -58,11 +75,17 @@ class PublishedArticlesMixin:
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().with_credits()
+        return edition(self.request, Article.objects.published().with_credits())
+
+    @property
+    def edition_key(self):
+        """What names a page's result besides the active language (which every archive
+        cache key carries): its path and the `language` asked for."""
+        return (self.request.path, self.request.GET.get("language", ""))
 
     def result_count(self, queryset):
-        # A page's result is named by its path (region, tag, month...) alone.
-        key = ("count", self.request.path)
+        # A page's result is named by its path (region, tag, month...) and edition.
+        key = ("count", *self.edition_key)
         return cached_for_archive(
             key, lambda: count_with_history(key, queryset.order_by(), lambda part: part.count())
         )
@@ -83,7 +106,7 @@ class PublishedArticlesMixin:
 class HomeView(PublishedArticlesMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = None
-    query_parameters = ()
+    query_parameters = ("language",)
 
     def get_queryset(self):
         return super().get_queryset()[: settings.ARTICLES_PER_PAGE]
@@ -103,8 +126,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # The whole filter, its language among them (the edition of the active language
+        # unless `language` says otherwise).
         self.filterset = ArticleFilter(
-            self.request.GET or None, queryset=super().get_queryset(), request=self.request
+            self.request.GET or None,
+            queryset=Article.objects.published().with_credits(),
+            request=self.request,
         )
         if self.filterset_is_invalid:
             return Article.objects.none()
@@ -246,11 +273,11 @@ class DateArchiveMixin(PublishedArticlesMixin):
 
     def get_queryset(self):
         # Django finds each neighbour by reading a whole article: not its long texts.
-        return Article.objects.published().defer(*LIST_LEAVES_OUT)
+        return edition(self.request, Article.objects.published().defer(*LIST_LEAVES_OUT))
 
     def get_dated_queryset(self, **lookup):
         articles = self.get_queryset().filter(**lookup)
-        if not cached_for_archive(("any", self.request.path), articles.exists):
+        if not cached_for_archive(("any", *self.edition_key), articles.exists):
             raise Http404("No articles were published then.")
         return articles
 
@@ -261,13 +288,14 @@ class DateArchiveMixin(PublishedArticlesMixin):
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         dates = super().get_date_list
         return cached_for_archive(
-            ("dates", self.request.path, date_type, ordering),
+            ("dates", *self.edition_key, date_type, ordering),
             lambda: list(dates(queryset, date_type, ordering)),
         )
 
     def neighbour(self, name, date):
         find = getattr(super(), name)
-        return cached_for_archive((name, date.isoformat()), lambda: find(date))
+        key = (name, date.isoformat(), self.request.GET.get("language", ""))
+        return cached_for_archive(key, lambda: find(date))
 
     def get_previous_day(self, date):
         return self.neighbour("get_previous_day", date)
@@ -308,6 +336,13 @@ class ArticlePageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
+        # The published versions in other languages, by language code: the language
+        # switch and the hreflang links lead to them.
+        context["translations"] = {
+            version.language: version
+            for version in self.object.language_versions().published()
+            if version.get_absolute_url()
+        }
         context["is_preview"] = not self.object.is_public
         # Stored before the rule, a date the page cannot show: the preview says why.
         context["publication_date_error"] = self.object.publication_date_error
@@ -327,17 +362,38 @@ class ArticlePageMixin:
         return response
 
 
+class ElsewhereInLanguage(Exception):
+    """An article asked for under another language's prefix than its own, at `url`."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
+
+
 class ArticleDetailView(ArticlePageMixin, PublishedArticlesMixin, DateDetailView):
     query_parameters = ()
 
     def get_allow_future(self):
         return may_preview(self.request.user)
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if article.language != translation.get_language():
+            # Asked for under another language's prefix: the article's own address.
+            raise ElsewhereInLanguage(article.get_absolute_url())
+        return article
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return self.found_or_moved(request, *args, **kwargs)
+        except ElsewhereInLanguage as elsewhere:
+            return redirect(elsewhere.url, permanent=True)
+
     def get_queryset(self):
         # Staff preview at the public URL: unpublished work only for who may view it.
         return Article.objects.visible_to(self.request.user).for_article_page()
 
-    def get(self, request, *args, **kwargs):
+    def found_or_moved(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:

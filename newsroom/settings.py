@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -99,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.request_guard.RequestGuardMiddleware",  # a 400 for what no view can read
+    # The language from the URL's prefix alone (/ckb/, /kmr/, /ar/; English unprefixed),
+    # before the page cache, whose keys then carry it.
+    "articles.middleware.PathLanguageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.PublicPageCacheMiddleware",
     "articles.middleware.PublicCachingMiddleware",
@@ -168,7 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The main language: unprefixed URLs, and the default of Article.language. A code of
+# LANGUAGES (not "en-gb"), so that the active language is always an edition's code;
+# English dates and numbers stay British through newsroom/formats/en/formats.py.
+LANGUAGE_CODE = "en"
 # The languages the newsroom publishes in, each article in one of them (Article.language):
 # a newsroom adds Turkish or Persian here. Names are as their readers write them.
 LANGUAGES = [
@@ -181,6 +188,15 @@ LANGUAGES = [
 # whatever zone the server runs in.
 TIME_ZONE = "Asia/Baghdad"
 USE_I18N = True
+# The interface's translations (locale/<code>/LC_MESSAGES/django.po, compiled .mo committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: British English, and Kurmanji (Django has none).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
+# Django knows ckb and ar (both right to left: LANGUAGES_BIDI); Kurmanji (Northern
+# Kurdish, Latin script) is added to its table of languages, as its docs describe.
+django.conf.locale.LANG_INFO.update(
+    kmr={"bidi": False, "code": "kmr", "name": "Northern Kurdish", "name_local": "Kurmancî"}
+)
 USE_TZ = True
 
 STATIC_URL = "static/"

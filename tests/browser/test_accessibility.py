@@ -53,6 +53,20 @@ def test_public_pages_have_no_axe_violations(axe_page, live_server, settings):
     arabic = make_article(arabic=True, published_at=at("2020-03-09 15:00"))
     for n in range(3):
         make_article(published_at=at(f"2019-0{n + 1}-15 10:00"))
+    sorani = make_article(
+        "دوو پرد لە هەولێر دوای لافاوەکە دەکرێنەوە",
+        language="ckb",
+        translation_of=latin,
+        published_at=at("2020-03-09 14:00"),
+        regions=["erbil-city", "makhmour"],
+    )
+    arabic_translation = make_article(
+        "إعادة فتح جسرين في أربيل بعد الفيضانات",
+        language="ar",
+        translation_of=latin,
+        published_at=at("2020-03-09 14:30"),
+        regions=["erbil-city"],
+    )
     tag, byline = latin.tags.order_by("pk").first(), latin.ordered_bylines[0]
     pages = [
         "/",
@@ -75,6 +89,15 @@ def test_public_pages_have_no_axe_violations(axe_page, live_server, settings):
         "/bylines/",
         byline.get_absolute_url(),
         "/no-such-page/",
+        # Right to left: the Sorani and Arabic editions and articles.
+        sorani.get_absolute_url(),
+        arabic_translation.get_absolute_url(),
+        "/ckb/",
+        "/ar/",
+        "/ckb/regions/erbil/",
+        "/ar/regions/erbil/",
+        "/ckb/articles/",
+        "/ar/no-such-page/",
     ]
     report = []
     for width, height in [(1280, 900), (360, 740)]:  # a desktop and a phone
