@@ -1,10 +1,11 @@
-"""Facets beside the archive's results: how the current result divides by place, tag,
-year and month, each count one aggregate query over the filtered queryset."""
+"""Facets beside the archive's results: how the current result divides by language,
+place, tag, year and month, each count one aggregate query over the filtered queryset."""
 
 import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count
@@ -34,11 +35,24 @@ class ResultSummary:
     tags: list
     months: list
     facet_scope: int | None = None  # set when places and tags count only the newest
+    languages: list = field(default_factory=list)
 
 
-def summarize(results, selected_region=None, selected_tag=None, history_key=None):
+def summarize(
+    results,
+    selected_region=None,
+    selected_tag=None,
+    history_key=None,
+    *,
+    every_language=None,
+    selected_language=None,
+):
     """With `history_key`, the months that are over are counted once per history version
-    (see count_with_history); a search, whose result shifts as stories arrive, has none."""
+    (see count_with_history); a search, whose result shifts as stories arrive, has none.
+
+    The languages are counted over `every_language` (the result the other filters give
+    in every language: ArticleFilter.in_every_language()), else over `results`;
+    `selected_language` is the language filter's cleaned value (a code, or "all")."""
     # The month counts cover the whole result, so their sum is its exact count.
     if history_key is None:
         months = month_counts(results)
@@ -54,6 +68,9 @@ def summarize(results, selected_region=None, selected_tag=None, history_key=None
         tags=tag_facets(scope, selected_tag),
         months=months,
         facet_scope=FACET_SCOPE if count > FACET_SCOPE else None,
+        languages=language_facets(
+            results if every_language is None else every_language, selected_language
+        ),
     )
 
 
@@ -128,6 +145,22 @@ def region_facets(queryset, selected=None):
         )
         for region in sorted(shown.values(), key=lambda r: r.path)
         if counts.get(region.pk)
+    ]
+
+
+def language_facets(queryset, selected=None):
+    """A Facet per language of settings.LANGUAGES that has articles in `queryset`, in
+    the settings' order, labelled as the language writes its own name ("کوردی"), with
+    its count and the parameter that chooses it ({"language": "ckb"}); `selected` (a
+    code) is the active one. One grouped query."""
+    rows = (
+        queryset.order_by().values("language").annotate(n=Count("pk")).values_list("language", "n")
+    )
+    counts = dict(rows)
+    return [
+        Facet(name, counts[code], {"language": code}, active=code == selected)
+        for code, name in settings.LANGUAGES
+        if counts.get(code)
     ]
 
 
@@ -239,9 +272,14 @@ def active_filters(filterset):
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, ""):
             continue
+        if name == "language" and name not in in_force:
+            continue  # the edition's own language: not a filter the reader chose
         remaining = in_force.copy()
         remaining.pop(name, None)
-        shown = value.name if hasattr(value, "name") else str(value)
+        if name == "language":
+            shown = dict(filterset.form.fields[name].choices).get(value, value)
+        else:
+            shown = value.name if hasattr(value, "name") else str(value)
         chips.append(
             {
                 "label": filterset.filters[name].label,
