@@ -756,8 +756,8 @@ class ArticleAdmin(VersionAdmin):
 
     list_display = (
         "headline",
-        "language",
         publication_status,
+        "language",
         "published_at",
         "byline_names",
         "region_names",
