@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from .archive_cache import count_with_history, gazetteer
+from .filters import active_language
 from .models import Article, Region
 from .querystring import canonical_query
 
@@ -93,7 +94,8 @@ class Facet:
 
 def region_facets(queryset, selected=None):
     """Counts for the gazetteer's upper levels (and the places inside a chosen region),
-    each counting an article once however many places inside it the article names.
+    each counting an article once however many places inside it the article names,
+    each named in the active language (Region.name_in).
 
     One grouped query: the result's place links are joined to a small table of (place,
     shown region containing it), built here from the cached gazetteer, and articles are
@@ -135,9 +137,10 @@ def region_facets(queryset, selected=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *(n for pair in containing for n in pair)])
         counts = dict(cursor.fetchall())
+    language = active_language()
     return [
         Facet(
-            region.name,
+            region.name_in(language),
             counts[region.pk],
             {"region": region.slug},
             depth=region.depth,
@@ -165,15 +168,18 @@ def language_facets(queryset, selected=None):
 
 
 def tag_facets(queryset, selected=None):
+    """The TAG_FACET_SIZE tags most used in `queryset`, most first, each named in the
+    active language (as Tag.name_in)."""
     rows = (
         Article.tags.through.objects.filter(article__in=result_ids(queryset))
-        .values("tag__slug", "tag__name")
+        .values("tag__slug", "tag__name", "tag__names")
         .annotate(n=Count("article_id"))
         .order_by("-n", "tag__name")[:TAG_FACET_SIZE]
     )
+    language = active_language()
     return [
         Facet(
-            row["tag__name"],
+            (row["tag__names"] or {}).get(language) or row["tag__name"],
             row["n"],
             {"tag": row["tag__slug"]},
             active=selected is not None and row["tag__slug"] == selected.slug,

@@ -6,7 +6,7 @@ from django.utils import translation
 from articles.facets import active_filters, histogram, language_facets, month_counts, summarize
 from articles.filters import ArticleFilter
 from articles.models import Article
-from tests.factories import at, make_article
+from tests.factories import at, make_article, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,9 @@ def test_dates_and_the_count_cover_the_whole_result_whatever_the_facet_scope(
 def editions():
     """The same three stories' worth of archive in three languages: English about oil in
     Nineveh and water in Duhok, Sorani about oil in Nineveh, Arabic about oil in Duhok."""
+    oil = make_tag("Oil")
+    oil.names = {"ckb": "نەوت", "ar": "النفط"}
+    oil.save()
     make_article("Oil exports resume", regions=["nineveh"], tags=["Oil"])
     make_article("Water shortages in Duhok", regions=["duhok"], tags=["Water"])
     make_article("هەناردەی نەوت دەستی پێکردەوە", regions=["nineveh"], tags=["Oil"])
@@ -193,3 +196,16 @@ def test_the_archive_list_shows_the_editions_articles_and_others_on_request(clie
     assert every.context["result_count"] == 4
     sorani = client.get("/articles/?language=ckb&tag=oil")
     assert [a.headline for a in sorani.context["object_list"]] == ["هەناردەی نەوت دەستی پێکردەوە"]
+
+
+def test_places_and_tags_in_the_facets_are_named_in_the_active_language(editions):
+    filterset = ArticleFilter({"language": "all"}, queryset=Article.objects.published())
+    with translation.override("ckb"):
+        summary = summarize(filterset.qs)
+    assert {f.label for f in summary.tags} >= {"نەوت"}
+    assert "نەینەوا" in {f.label for f in summary.regions}
+    with translation.override("en"):
+        summary = summarize(filterset.qs)
+    assert "Oil" in {f.label for f in summary.tags} and "Nineveh" in {
+        f.label for f in summary.regions
+    }
