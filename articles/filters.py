@@ -58,6 +58,16 @@ class LanguageField(forms.ChoiceField):
         value = super().to_python(value)
         return value or active_language()
 
+    def validate(self, value):
+        if not self.valid_value(value):
+            # As the other filters do, the message repeats the value without NULs.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value.replace("\x00", "")},
+            )
+        super().validate(value)
+
 
 class LanguageFilter(django_filters.Filter):
     field_class = LanguageField
@@ -243,11 +253,6 @@ class ArticleFilter(django_filters.FilterSet):
         # Always bound: with no query string at all the list is still one language's
         # (the active one), and says so in its cleaned data (and so in its cache keys).
         super().__init__(QueryDict() if data is None else data, *args, **kwargs)
-
-    @property
-    def language_given(self):
-        """Whether the query string chose the language (else it is the active one)."""
-        return bool(self.data.get("language"))
 
     @property
     def offered_choices(self):

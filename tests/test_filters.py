@@ -86,7 +86,7 @@ def test_search_filter(archive):
         ({"date": "0001-01-01"}, "date", "Dates start at"),
         ({"region": "erbil\x00"}, "region", "There is no region"),
         ({"language": "tr"}, "language", "There is no language “tr” here"),
-        ({"language": "ckb\x00"}, "language", "There is no language"),
+        ({"language": "ckb\x00"}, "language", "There is no language “ckb” here"),
     ],
 )
 def test_bad_values_give_a_clear_error(params, field, message):
