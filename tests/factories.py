@@ -163,12 +163,19 @@ def region(slug):
     NAMES has them. A transactional test's flush empties the gazetteer the data
     migration loaded; the first place asked for then puts it back."""
     try:
-        return with_names(Region.objects.get(slug=slug), slug)
+        place = Region.objects.get(slug=slug)
     except Region.DoesNotExist:
         if Region.objects.exists():
             raise
-    load_gazetteer(Region)
-    return with_names(Region.objects.get(slug=slug), slug)
+        load_gazetteer(Region)
+        place = Region.objects.get(slug=slug)
+    if slug in NAMES and not place.names:
+        # Every named place at once, the first time one is asked for: a test that counts
+        # writes to the gazetteer sees none from a later place it names.
+        for other in Region.objects.filter(slug__in=NAMES):
+            with_names(other, other.slug)
+        place.refresh_from_db()
+    return place
 
 
 def make_tag(name="Security"):
