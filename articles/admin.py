@@ -1,19 +1,25 @@
+import unicodedata
+from urllib.parse import urlencode
+
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.forms.widgets import DateTimeBaseInput
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -54,6 +60,7 @@ from .models import (
     Editor,
     Region,
     Tag,
+    default_article_language,
 )
 from .search import search_articles
 from .text import lf
@@ -69,8 +76,141 @@ def can_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
 
 
+def is_right_to_left(language):
+    """Whether `language` (a code of settings.LANGUAGES) is written right to left
+    (Django's translation.get_language_bidi: settings.LANGUAGES_BIDI)."""
+    if not language:
+        return False
+    with translation.override(language):
+        return translation.get_language_bidi()
+
+
+def follow_text_direction(form, right_to_left=False):
+    """Give each text box and textarea of `form` the direction of the text typed into it
+    (dir="auto"), or with `right_to_left` dir="rtl": the form of a right-to-left article.
+    Date and time boxes, numbers and hidden fields are left as they are."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, DateTimeBaseInput) or not isinstance(
+            widget, forms.TextInput | forms.Textarea
+        ):
+            continue
+        widget.attrs["dir"] = "rtl" if right_to_left else "auto"
+
+
+class DirectionAutoForm(forms.ModelForm):
+    """A form whose text boxes follow their text's direction (see follow_text_direction)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        follow_text_direction(self)
+
+
+def alias_key(name):
+    """What makes two names of an agency the same: str -> str, ignoring case, spaces and
+    punctuation and Unicode compatibility forms ("Kurdistan24" is "Kurdistan 24" is
+    "kurdistan-24"; "AFP" is "A.F.P.")."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+class LinesField(forms.CharField):
+    """A list of names, edited one a line: blank lines and repeats (by alias_key) are
+    left out, each name's spacing tidied. Cleans to a list of str."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        names = {}
+        for line in (super().to_python(value) or "").splitlines():
+            name = " ".join(line.split())
+            if name and alias_key(name) not in names:
+                names[alias_key(name)] = name
+        return list(names.values())
+
+
+def other_languages():
+    """(code, name) of each language of settings.LANGUAGES but the main one."""
+    main = default_article_language()
+    return [(code, name) for code, name in settings.LANGUAGES if code != main]
+
+
+def name_field(code):
+    return f"name_{code}"
+
+
+class NamesInLanguagesForm(DirectionAutoForm):
+    """The form of a place, tag or byline (NamedInLanguages): its name in each other
+    language is a field of its own ("Name in کوردی"), kept in `names` by language code;
+    an empty field removes that language's name. The slug is never touched."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.names or {}
+        for code, _ in other_languages():
+            if name_field(code) in self.fields:
+                self.initial.setdefault(name_field(code), stored.get(code, ""))
+
+    def _post_clean(self):
+        super()._post_clean()
+        names = {
+            code: value
+            for code, value in (self.instance.names or {}).items()
+            if code not in dict(other_languages())
+        }
+        for code, _ in other_languages():
+            value = " ".join((self.cleaned_data.get(name_field(code)) or "").split())
+            if value:
+                names[code] = value
+        self.instance.names = names
+
+
+def names_form(base=NamesInLanguagesForm):
+    """`base` with a field per other language of settings.LANGUAGES, read when called
+    (so a newsroom that adds a language has its field at once)."""
+    attrs = {
+        name_field(code): forms.CharField(
+            label=f"Name in {name}",
+            required=False,
+            max_length=200,
+            widget=forms.TextInput(attrs={"dir": "auto", "lang": code}),
+        )
+        for code, name in other_languages()
+    }
+    return type(base.__name__, (base,), attrs)
+
+
+class NamesInLanguagesAdmin(admin.ModelAdmin):
+    """Admin of a NamedInLanguages model: the names per language after the name."""
+
+    form = NamesInLanguagesForm
+    exclude = ("names",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = names_form(self.form)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if not f.startswith("name_")]
+        at = fields.index("name") + 1 if "name" in fields else 0
+        return [*fields[:at], *(name_field(code) for code, _ in other_languages()), *fields[at:]]
+
+
+class RegionForm(NamesInLanguagesForm):
+    alternative_names = LinesField(
+        required=False,
+        help_text="Other spellings that find this place in text, one a line.",
+    )
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NamesInLanguagesAdmin):
+    form = RegionForm
     list_display = ("indented_name", "kind", "parent", "slug")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
@@ -84,12 +224,63 @@ class RegionAdmin(admin.ModelAdmin):
         return "\u2003" * region.depth + region.name
 
 
+class BylineForm(NamesInLanguagesForm):
+    alternative_names = LinesField(
+        label="Other names",
+        required=False,
+        help_text="Other names copy credits it by, one a line (Kurdistan24, K24): one "
+        "byline for all of them. A name is compared without case, spaces and "
+        "punctuation, and belongs to one byline only.",
+    )
+
+    def clean_alternative_names(self):
+        aliases = self.cleaned_data["alternative_names"]
+        wanted = {alias_key(alias): alias for alias in aliases}
+        if not wanted:
+            return aliases
+        others = Byline.objects.exclude(pk=self.instance.pk).values_list(
+            "name", "alternative_names"
+        )
+        taken = []
+        for name, their_aliases in others:
+            for other in (name, *(their_aliases or ())):
+                if alias_key(other) in wanted:
+                    taken.append(f"“{wanted[alias_key(other)]}” (byline “{name}”)")
+        if taken:
+            raise ValidationError(
+                "Already the name of another byline: "
+                + "; ".join(sorted(set(taken)))
+                + ". Add the other names to that byline instead, or rename it."
+            )
+        return aliases
+
+
 @admin.register(Byline)
-class BylineAdmin(admin.ModelAdmin):
+class BylineAdmin(NamesInLanguagesAdmin):
+    form = BylineForm
     list_display = ("name", "kind", "slug")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
+    search_help_text = "Search names (in any language), other names and slugs."
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also the bylines one of whose other names holds the term (as alias_key
+        compares names: "kurdistan24" finds "Kurdistan 24"), or whose name in another
+        language does."""
+        given = queryset
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        key = alias_key(search_term)
+        if not key:
+            return queryset, duplicates
+        found = [
+            pk
+            for pk, aliases, names in Byline.objects.values_list("pk", "alternative_names", "names")
+            if any(key in alias_key(n) for n in (*(aliases or ()), *(names or {}).values()))
+        ]
+        if found:
+            queryset = queryset | given.filter(pk__in=found)
+        return queryset, duplicates
 
 
 @admin.register(Editor)
@@ -131,7 +322,7 @@ admin.site.register(User, StaffAccountAdmin)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NamesInLanguagesAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -199,7 +390,7 @@ class PlainTextField(forms.CharField):
         return lf(super().to_python(value))
 
 
-class CorrectionForm(forms.ModelForm):
+class CorrectionForm(DirectionAutoForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The form shows whole seconds: a stored fraction must not count as an edit.
@@ -286,10 +477,32 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         self.merged = None
+        language = self.article_language
+        follow_text_direction(self, right_to_left=is_right_to_left(language))
+        self.offer_originals_other_than(language)
         if self.restoring is not None and self.restoring.publication_changes:
             self.fields["publication"].choices = self.restoring.publication_choices()
         else:
             del self.fields["publication"]
+
+    @property
+    def article_language(self):
+        """The language the form's article is in: as posted, else as stored (or as the
+        add form's address gives it: ?language=ckb), else the main language."""
+        if "language" not in self.fields:
+            return self.instance.language
+        value = self["language"].value()
+        return value if value in dict(settings.LANGUAGES) else default_article_language()
+
+    def offer_originals_other_than(self, language):
+        """The "translation of" box offers only articles in other languages than
+        `language` (ArticleAdmin.get_search_results reads `other_than`)."""
+        field = self.fields.get("translation_of")
+        widget = getattr(getattr(field, "widget", None), "widget", None)
+        if not isinstance(widget, AutocompleteSelect):
+            return
+        url = widget.get_url()
+        widget.get_url = lambda: f"{url}?{urlencode({'other_than': language})}"
 
     def clean(self):
         cleaned = super().clean()
@@ -544,16 +757,17 @@ class ArticleAdmin(VersionAdmin):
     list_display = (
         "headline",
         publication_status,
+        "language",
         "published_at",
         "byline_names",
         "region_names",
         "updated_at",
     )
-    list_filter = (PublicationStatusFilter, RegionWithPlacesFilter, TagFilter)
+    list_filter = (PublicationStatusFilter, "language", RegionWithPlacesFilter, TagFilter)
     date_hierarchy = "published_at"
     search_fields = ("headline",)
     search_help_text = "Search headlines, summaries and bodies."
-    autocomplete_fields = ("dateline", "regions", "tags", "editors")
+    autocomplete_fields = ("translation_of", "dateline", "regions", "tags", "editors")
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (ArticleBylineInline, CorrectionInline)
     readonly_fields = ("created_at", "updated_at", "created_by", "import_key")
@@ -568,8 +782,11 @@ class ArticleAdmin(VersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     actions = ("delete_selected", "publish", "unpublish", "send_to_review", "withdraw")
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "summary", "body")}),
-        ("Filing", {"fields": ("dateline", "source", "regions", "tags", "editors")}),
+        (None, {"fields": ("language", "translation_of", "headline", "slug", "summary", "body")}),
+        (
+            "Filing",
+            {"fields": ("dateline", "dateline_text", "source", "regions", "tags", "editors")},
+        ),
         ("Publication", {"fields": ("status", "published_at", "lock_version")}),
         (
             "Record",
@@ -597,9 +814,25 @@ class ArticleAdmin(VersionAdmin):
         return ArticleChangeList
 
     def get_search_results(self, request, queryset, search_term):
+        if self.is_translation_of_lookup(request):
+            # The "translation of" box: only articles in other languages than the form's.
+            other_than = request.GET.get("other_than")
+            if other_than in dict(settings.LANGUAGES):
+                queryset = queryset.exclude(language=other_than)
         if not search_term.strip():
             return queryset, False
         return search_articles(queryset, search_term), False
+
+    @staticmethod
+    def is_translation_of_lookup(request):
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("app_label") == Article._meta.app_label
+            and request.GET.get("model_name") == Article._meta.model_name
+            and request.GET.get("field_name") == "translation_of"
+        )
 
     @admin.display(description="Bylines")
     def byline_names(self, article):
@@ -607,7 +840,55 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="Regions")
     def region_names(self, article):
-        return format_html_join(", ", "{}", ((r.name,) for r in article.regions.all()))
+        return format_html_join(
+            ", ", "{}", ((r.name_in(article.language),) for r in article.regions.all())
+        )
+
+    def translations_panel(self, request, article):
+        """The change form's "Translations" panel: a dict per language of
+        settings.LANGUAGES, in order, with "code", "name", and either "article" (that
+        language's version: this one or another, any status) with its "change_url",
+        or, where there is none, "add_url" (the add form prefilled as a translation of
+        the original: its language, dateline, places and tags) when the editor may add."""
+        others = article.language_versions().only("pk", "language", "headline", "status")
+        versions = {a.language: a for a in others}
+        versions[article.language] = article
+        original = article.translation_of or article
+        may_add = self.has_add_permission(request)
+        rows = []
+        for code, name in settings.LANGUAGES:
+            row = {"code": code, "name": name, "rtl": is_right_to_left(code)}
+            version = versions.get(code)
+            if version is not None:
+                row.update(
+                    article=version,
+                    is_this=version.pk == article.pk,
+                    is_original=version.pk == original.pk,
+                    change_url=reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[version.pk],
+                    ),
+                )
+            elif may_add:
+                row["add_url"] = self.translation_add_url(original, code)
+            rows.append(row)
+        return rows
+
+    def translation_add_url(self, original, language):
+        initial = {"translation_of": original.pk, "language": language}
+        if original.dateline_id:
+            initial["dateline"] = original.dateline_id
+        if original.dateline_text:
+            initial["dateline_text"] = original.dateline_text
+        for name in ("regions", "tags"):
+            pks = [
+                str(pk)
+                for pk in getattr(original, name).order_by("pk").values_list("pk", flat=True)
+            ]
+            if pks:
+                initial[name] = ",".join(pks)
+        add = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+        return f"{add}?{urlencode(initial)}"
 
     def view_on_site(self, article):
         # Staff see unpublished work at its future public URL, or at a preview URL.
@@ -751,6 +1032,8 @@ class ArticleAdmin(VersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        if obj is not None and obj.pk is not None:
+            context["translations"] = self.translations_panel(request, obj)
         context.setdefault("restore", getattr(request, "restoring", None))
         return super().render_change_form(request, context, add, change, form_url, obj)
 

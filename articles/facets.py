@@ -1,16 +1,18 @@
-"""Facets beside the archive's results: how the current result divides by place, tag,
-year and month, each count one aggregate query over the filtered queryset."""
+"""Facets beside the archive's results: how the current result divides by language,
+place, tag, year and month, each count one aggregate query over the filtered queryset."""
 
 import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from .archive_cache import count_with_history, gazetteer
+from .filters import active_language
 from .models import Article, Region
 from .querystring import canonical_query
 
@@ -34,11 +36,24 @@ class ResultSummary:
     tags: list
     months: list
     facet_scope: int | None = None  # set when places and tags count only the newest
+    languages: list = field(default_factory=list)
 
 
-def summarize(results, selected_region=None, selected_tag=None, history_key=None):
+def summarize(
+    results,
+    selected_region=None,
+    selected_tag=None,
+    history_key=None,
+    *,
+    every_language=None,
+    selected_language=None,
+):
     """With `history_key`, the months that are over are counted once per history version
-    (see count_with_history); a search, whose result shifts as stories arrive, has none."""
+    (see count_with_history); a search, whose result shifts as stories arrive, has none.
+
+    The languages are counted over `every_language` (the result the other filters give
+    in every language: ArticleFilter.in_every_language()), else over `results`;
+    `selected_language` is the language filter's cleaned value (a code, or "all")."""
     # The month counts cover the whole result, so their sum is its exact count.
     if history_key is None:
         months = month_counts(results)
@@ -54,6 +69,9 @@ def summarize(results, selected_region=None, selected_tag=None, history_key=None
         tags=tag_facets(scope, selected_tag),
         months=months,
         facet_scope=FACET_SCOPE if count > FACET_SCOPE else None,
+        languages=language_facets(
+            results if every_language is None else every_language, selected_language
+        ),
     )
 
 
@@ -76,7 +94,8 @@ class Facet:
 
 def region_facets(queryset, selected=None):
     """Counts for the gazetteer's upper levels (and the places inside a chosen region),
-    each counting an article once however many places inside it the article names.
+    each counting an article once however many places inside it the article names,
+    each named in the active language (Region.name_in).
 
     One grouped query: the result's place links are joined to a small table of (place,
     shown region containing it), built here from the cached gazetteer, and articles are
@@ -118,9 +137,10 @@ def region_facets(queryset, selected=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *(n for pair in containing for n in pair)])
         counts = dict(cursor.fetchall())
+    language = active_language()
     return [
         Facet(
-            region.name,
+            region.name_in(language),
             counts[region.pk],
             {"region": region.slug},
             depth=region.depth,
@@ -131,16 +151,35 @@ def region_facets(queryset, selected=None):
     ]
 
 
+def language_facets(queryset, selected=None):
+    """A Facet per language of settings.LANGUAGES that has articles in `queryset`, in
+    the settings' order, labelled as the language writes its own name ("کوردی"), with
+    its count and the parameter that chooses it ({"language": "ckb"}); `selected` (a
+    code) is the active one. One grouped query."""
+    rows = (
+        queryset.order_by().values("language").annotate(n=Count("pk")).values_list("language", "n")
+    )
+    counts = dict(rows)
+    return [
+        Facet(name, counts[code], {"language": code}, active=code == selected)
+        for code, name in settings.LANGUAGES
+        if counts.get(code)
+    ]
+
+
 def tag_facets(queryset, selected=None):
+    """The TAG_FACET_SIZE tags most used in `queryset`, most first, each named in the
+    active language (as Tag.name_in)."""
     rows = (
         Article.tags.through.objects.filter(article__in=result_ids(queryset))
-        .values("tag__slug", "tag__name")
+        .values("tag__slug", "tag__name", "tag__names")
         .annotate(n=Count("article_id"))
         .order_by("-n", "tag__name")[:TAG_FACET_SIZE]
     )
+    language = active_language()
     return [
         Facet(
-            row["tag__name"],
+            (row["tag__names"] or {}).get(language) or row["tag__name"],
             row["n"],
             {"tag": row["tag__slug"]},
             active=selected is not None and row["tag__slug"] == selected.slug,
@@ -239,9 +278,14 @@ def active_filters(filterset):
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, ""):
             continue
+        if name == "language" and name not in in_force:
+            continue  # the edition's own language: not a filter the reader chose
         remaining = in_force.copy()
         remaining.pop(name, None)
-        shown = value.name if hasattr(value, "name") else str(value)
+        if name == "language":
+            shown = dict(filterset.form.fields[name].choices).get(value, value)
+        else:
+            shown = value.name if hasattr(value, "name") else str(value)
         chips.append(
             {
                 "label": filterset.filters[name].label,

@@ -1,15 +1,16 @@
-"""The archive's query-string filters: region, tag, byline, day, range and search."""
+"""The archive's query-string filters: language, region, tag, byline, day, range and search."""
 
 import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .archive_cache import bylines_in_use, gazetteer, tags_in_use
-from .models import Article, Byline, Region, Tag
+from .models import Article, Byline, Region, Tag, default_article_language
 from .querystring import canonical_query
 from .search import search_articles
 from .slugs import name_key
@@ -21,6 +22,55 @@ DATE_VALIDATORS = [
     MaxValueValidator(LATEST_DATE, "Dates end at %(limit_value)s."),
 ]
 DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, e.g. 2020-03-09."}
+
+
+# `?language=all`: the articles of every language, not one edition's.
+ALL_LANGUAGES = "all"
+
+
+def active_language():
+    """The edition being read: the active language (`translation.get_language()`, which
+    the URL's language prefix sets) as a code of settings.LANGUAGES ("en-gb" is "en");
+    the main language when none is active or it is not one the newsroom publishes in."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return default_article_language()
+
+
+class LanguageField(forms.ChoiceField):
+    """A language code of settings.LANGUAGES, or "all"; absent or empty, the active
+    language (see `active_language`), so that each language's pages are its edition.
+    Offered as each language writes its own name."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "choices",
+            lambda: [
+                ("", "This edition's language"),
+                *settings.LANGUAGES,
+                (ALL_LANGUAGES, "Every language"),
+            ],
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value or active_language()
+
+    def validate(self, value):
+        if not self.valid_value(value):
+            # As the other filters do, the message repeats the value without NULs.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value.replace("\x00", "")},
+            )
+        super().validate(value)
+
+
+class LanguageFilter(django_filters.Filter):
+    field_class = LanguageField
 
 
 def day_start(day):
@@ -177,6 +227,15 @@ class ArticleFilter(django_filters.FilterSet):
             "ambiguous": "“%(value)s” names several bylines: choose one.",
         },
     )
+    language = LanguageFilter(
+        label="Language",
+        method="filter_language",
+        error_messages={
+            "invalid_choice": "There is no language “%(value)s” here: choose one of "
+            + ", ".join(code for code, _ in settings.LANGUAGES)
+            + f", or {ALL_LANGUAGES} for every language.",
+        },
+    )
     date = django_filters.DateFilter(
         label="On the day",
         method="filter_day",
@@ -189,6 +248,11 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound: with no query string at all the list is still one language's
+        # (the active one), and says so in its cleaned data (and so in its cache keys).
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
 
     @property
     def offered_choices(self):
@@ -212,13 +276,27 @@ class ArticleFilter(django_filters.FilterSet):
                 offers.append({"field": name, "choices": choices})
         return offers
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset, *, every_language=False):
         # Search last: it keeps the newest matches of everything the other filters chose.
         search = self.form.cleaned_data.get("q")
         for name, value in self.form.cleaned_data.items():
-            if name != "q":
-                queryset = self.filters[name].filter(queryset, value)
+            if name == "q" or (every_language and name == "language"):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
         return self.filters["q"].filter(queryset, search)
+
+    def in_every_language(self):
+        """The result the other filters choose, in every language: what the Language
+        facet counts (articles.facets.language_facets). An empty queryset when the
+        filters are invalid."""
+        if not self.is_valid():
+            return self.queryset.none()
+        return self.filter_queryset(self.queryset.all(), every_language=True)
+
+    def filter_language(self, queryset, name, language):
+        if language == ALL_LANGUAGES:
+            return queryset
+        return queryset.filter(language=language)
 
     def filter_search(self, queryset, name, value):
         return search_articles(queryset, value)

@@ -28,8 +28,8 @@ from .text import lf, xml_safe
 
 # The article's own fields an editor sees and edits, in the form's order.
 ARTICLE_FIELDS = [
-    "headline", "slug", "summary", "body", "dateline", "source", "regions", "tags",
-    "editors", "status", "published_at",
+    "language", "translation_of", "headline", "slug", "summary", "body", "dateline",
+    "dateline_text", "source", "regions", "tags", "editors", "status", "published_at",
 ]  # fmt: skip
 # Plus the inline rows: bylines (an ordered tuple of byline ids) and corrections.
 TRACKED = [*ARTICLE_FIELDS, "bylines", "corrections"]
@@ -38,7 +38,11 @@ TRACKED = [*ARTICLE_FIELDS, "bylines", "corrections"]
 PUBLICATION_FIELDS = ("status", "published_at", "slug")
 RELATED_MODELS = {
     "dateline": Region, "regions": Region, "tags": Tag, "editors": Editor, "bylines": Byline,
+    "translation_of": Article,
 }  # fmt: skip
+# What a version saved before a field existed holds for it: the field's default (the
+# articles saved before languages were English, and translations of nothing).
+LATER_FIELDS = ("language", "translation_of", "dateline_text")
 LABELS = {
     **{name: Article._meta.get_field(name).verbose_name.capitalize() for name in ARTICLE_FIELDS},
     "published_at": "Publication time",
@@ -152,10 +156,11 @@ def notes_of(version):
 def version_state(version):
     """The state an article was in when this version was saved."""
     data = version.field_dict
-    state = {
-        name: _normalise(name, stored_value(data, Article._meta.get_field(name)))
-        for name in ARTICLE_FIELDS
-    }
+    state = {}
+    for name in ARTICLE_FIELDS:
+        field = Article._meta.get_field(name)
+        default = field.get_default() if name in LATER_FIELDS else None
+        state[name] = _normalise(name, stored_value(data, field, default))
     state["bylines"] = tuple(byline_id for _, byline_id, _ in byline_rows_of(version))
     state["corrections"] = notes_of(version)
     return state
@@ -205,10 +210,14 @@ def display(name, value):
         return "\n".join(str(note) for note in value or ())
     if name in RELATED_MODELS:
         pks = value if isinstance(value, tuple | list) else ([] if value is None else [value])
-        names = dict(RELATED_MODELS[name].objects.filter(pk__in=pks).values_list("pk", "name"))
+        model = RELATED_MODELS[name]
+        label = "headline" if model is Article else "name"
+        names = dict(model.objects.filter(pk__in=pks).values_list("pk", label))
         return ", ".join(names.get(pk, f"(deleted #{pk})") for pk in pks)
     if name == "status":
         return dict(Article.Status.choices).get(value, value or "")
+    if name == "language":
+        return dict(Article._meta.get_field("language").choices).get(value, value or "")
     if name == "published_at":
         return local_time(value)
     return "" if value is None else str(value)
@@ -347,8 +356,12 @@ def merge(base, current, submitted, names=TRACKED):
 
 # The fields a restore writes back by default: the story as it read. What decides whether
 # and where readers see it (PUBLICATION_FIELDS), the record (who created it, import keys,
-# lock_version) and the corrections (a public record) stay as they are now.
-RESTORED_FIELDS = [name for name in ARTICLE_FIELDS if name not in PUBLICATION_FIELDS]
+# lock_version), the corrections (a public record), and which language version of which
+# story it is (another translation may hold that language now) stay as they are now.
+LANGUAGE_FIELDS = ("language", "translation_of")
+RESTORED_FIELDS = [
+    name for name in ARTICLE_FIELDS if name not in (*PUBLICATION_FIELDS, *LANGUAGE_FIELDS)
+]
 
 
 def restore_version(article, version, *, publication=False):

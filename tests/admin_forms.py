@@ -25,6 +25,9 @@ def article_post_data(article=None, *, new_bylines=(), **overrides):
     """What a browser posts for the add form (article=None) or an article's change form:
     every field as it stands, its existing bylines as inline rows, plus new byline rows."""
     data = {
+        "language": "en",
+        "translation_of": "",
+        "dateline_text": "",
         "headline": "A new story",
         "slug": "a-new-story",
         "summary": "What happened.",
@@ -43,6 +46,9 @@ def article_post_data(article=None, *, new_bylines=(), **overrides):
     if article is not None:
         article = Article.objects.get(pk=article.pk)  # what the form would load now
         data.update(
+            language=article.language,
+            translation_of=article.translation_of_id or "",
+            dateline_text=article.dateline_text,
             headline=article.headline,
             slug=article.slug,
             summary=article.summary,

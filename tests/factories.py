@@ -10,12 +10,24 @@
 - one revision, as the importer saves wire copy ("Imported from wire copy"), so history,
   conflict and restore tests have a version to start from.
 
-Some articles are in Arabic script (Sorani): their credits, tags, summary, body and
-correction, and their headline when none is given (a Unicode slug such as
-`هەواڵی-ژمارە-7-7`). Which ones: `arabic=True` or `arabic=False` says so; otherwise the
-text follows the script of a given headline, and articles made without a headline
-alternate within each test (the first Latin, the second Arabic, ...), whatever order
-the tests run in (tests/conftest.py restarts the alternation for every test).
+Some articles are in Arabic script: their credits, tags, summary, body and correction,
+and their headline when none is given (a Unicode slug such as `هەواڵی-ژمارە-7-7`).
+Which ones: `arabic=True` or `arabic=False` says so; otherwise the text follows the
+script of a given headline, and articles made without a headline alternate within each
+test (the first Latin, the second Arabic script, ...), whatever order the tests run in
+(tests/conftest.py restarts the alternation for every test).
+
+Each article has the language its text is in (`Article.language`): Latin script is
+English (`en`); Arabic script is Sorani (`ckb`) or Arabic (`ar`) by its letters (ە ێ ڕ
+ڵ ۆ are Sorani's, ة ي ك Arabic's), and the Arabic-script articles made without a
+headline take turns, Sorani then Arabic, each with text in its language.
+`language=...` chooses it (and the text that goes with it: Kurmanji `kmr` has Latin
+text of its own). Lists show one language by default (the edition's): a test of a list
+visits the edition of its articles' language or asks for `?language=all`.
+
+`make_translations(article, languages=...)` makes the story's other language versions,
+linked to it (`translation_of`), each with its own bylines and publication state.
+Tags and the default places have names in the newsroom's other languages (`names`).
 
 Opting out is explicit and visible. Each part takes an argument that replaces it, and an
 empty one leaves it out: `bylines=[]`, `editors=[]`, `tags=[]`, `regions=[]`,
@@ -40,9 +52,11 @@ from articles.models import Article, ArticleByline, Byline, Correction, Editor, 
 from articles.slugs import base_slug, get_or_create_by_name
 
 _sequence = itertools.count(1)
-# Articles made without a headline take turns between Latin and Arabic script; restarted
-# for every test by tests/conftest.py, so a test meets the same articles in any order.
+# Articles made without a headline take turns between Latin and Arabic script, and the
+# Arabic-script ones between Sorani and Arabic; restarted for every test by
+# tests/conftest.py, so a test meets the same articles in any order.
 _script_turn = itertools.count()
+_arabic_turn = itertools.count()
 
 ARABIC_HEADLINE = "مقتل جنديين أمريكيين في عملية أمنية شمال العراق"
 
@@ -65,6 +79,46 @@ ARABIC = {
     "tags": ["داعش", "ئاسایش"],
     "correction": "ناوی ناوچەکە لە وەشانی پێشوودا بە هەڵە نووسرابوو.",
 }
+# Arabic (`ar`): what an Arabic-language article carries.
+ARABIC_LANGUAGE = {
+    "headline": "خبر رقم {n}",
+    "summary": "ملخص {headline}.",
+    "body": "نص {headline}.\n\nعادت حركة المرور في أربيل إلى طبيعتها.",
+    "bylines": [("ريبين فتاح", Byline.Kind.PERSON), ("كوردستان 24", Byline.Kind.AGENCY)],
+    "editors": ["هيمن علي"],
+    "tags": ["تنظيم الدولة", "الأمن"],
+    "correction": "ورد اسم القضاء خطأً في نسخة سابقة من هذا المقال.",
+}
+# Kurmanji (`kmr`), in Latin script.
+KURMANJI = {
+    "headline": "Nûçeya hejmar {n}",
+    "summary": "Kurteya {headline}.",
+    "body": "Nivîsa {headline}.\n\nHatûçûn li Hewlêrê dîsa asayî bû.",
+    "bylines": [("Rêbîn Fetah", Byline.Kind.PERSON), ("Kurdistan 24", Byline.Kind.AGENCY)],
+    "editors": ["Hêmin Elî"],
+    "tags": ["DAIŞ", "Ewlehî"],
+    "correction": "Di guhertoya berê de navê navçeyê şaş hatibû nivîsîn.",
+}
+TEXTS = {"en": LATIN, "ckb": ARABIC, "ar": ARABIC_LANGUAGE, "kmr": KURMANJI}
+SORANI_LETTERS = set("ەێڕڵۆڤگچپژ")  # not in Arabic's alphabet (گ چ پ ژ: nor in Arabic)
+ARABIC_LETTERS = set("ةيكىأإ")  # Arabic's, where Sorani writes ە ی ک or no hamza
+# The factories' tags and places in the newsroom's other languages (Region/Tag.names).
+NAMES = {
+    "ISIS": {"ckb": "داعش", "kmr": "DAIŞ", "ar": "تنظيم الدولة"},
+    "Security": {"ckb": "ئاسایش", "kmr": "Ewlehî", "ar": "الأمن"},
+    "Floods": {"ckb": "لافاو", "kmr": "Lehî", "ar": "الفيضانات"},
+    "Infrastructure": {"ckb": "ژێرخان", "kmr": "Binesazî", "ar": "البنية التحتية"},
+    "داعش": {"en": "ISIS", "kmr": "DAIŞ", "ar": "تنظيم الدولة"},
+    "ئاسایش": {"en": "Security", "kmr": "Ewlehî", "ar": "الأمن"},
+    "تنظيم الدولة": {"en": "ISIS", "ckb": "داعش", "kmr": "DAIŞ"},
+    "الأمن": {"en": "Security", "ckb": "ئاسایش", "kmr": "Ewlehî"},
+    "DAIŞ": {"en": "ISIS", "ckb": "داعش", "ar": "تنظيم الدولة"},
+    "Ewlehî": {"en": "Security", "ckb": "ئاسایش", "ar": "الأمن"},
+    "erbil-city": {"ckb": "هەولێر", "kmr": "Hewlêr", "ar": "أربيل"},
+    "makhmour": {"ckb": "مەخموور", "kmr": "Mexmûr", "ar": "مخمور"},
+    "nineveh": {"ckb": "نەینەوا", "kmr": "Neynewa", "ar": "نينوى"},
+    "duhok": {"ckb": "دهۆک", "kmr": "Dihok", "ar": "دهوك"},
+}
 REGIONS = ["erbil-city", "makhmour", "nineveh"]  # Kurdistan Region, Nineveh, and inside it
 DATELINE = "erbil-city"
 SOURCE = "Kurdistan 24"
@@ -76,8 +130,9 @@ _DEFAULT = object()  # "not given": the part takes its default (or none, when ba
 
 def start_of_test():
     """Restart the turns between scripts (called before every test by tests/conftest.py)."""
-    global _script_turn
+    global _script_turn, _arabic_turn
     _script_turn = itertools.count()
+    _arabic_turn = itertools.count()
 
 
 def is_arabic_script(text):
@@ -85,20 +140,47 @@ def is_arabic_script(text):
     return any(ch.isalpha() and "ARABIC" in unicodedata.name(ch, "") for ch in (text or ""))
 
 
+def language_of(text):
+    """The language of an Arabic-script text by its letters: "ckb" (Sorani) or "ar"."""
+    letters = set(text or "")
+    if letters & ARABIC_LETTERS and not letters & SORANI_LETTERS:
+        return "ar"
+    return "ckb"
+
+
+def with_names(obj, key):
+    """`obj` (a Region or Tag), given its names in the other languages (NAMES[key]) if
+    it has none yet."""
+    names = {code: name for code, name in NAMES.get(key, {}).items() if name != obj.name}
+    if names and not obj.names:
+        obj.names = {code: name for code, name in names.items() if code != "en"}
+        obj.save(update_fields=["names"])
+    return obj
+
+
 def region(slug):
-    """The gazetteer's place with this slug. A transactional test's flush empties the
-    gazetteer the data migration loaded; the first place asked for then puts it back."""
+    """The gazetteer's place with this slug, with its names in the other languages when
+    NAMES has them. A transactional test's flush empties the gazetteer the data
+    migration loaded; the first place asked for then puts it back."""
     try:
-        return Region.objects.get(slug=slug)
+        place = Region.objects.get(slug=slug)
     except Region.DoesNotExist:
         if Region.objects.exists():
             raise
-    load_gazetteer(Region)
-    return Region.objects.get(slug=slug)
+        load_gazetteer(Region)
+        place = Region.objects.get(slug=slug)
+    if slug in NAMES and not place.names:
+        # Every named place at once, the first time one is asked for: a test that counts
+        # writes to the gazetteer sees none from a later place it names.
+        for other in Region.objects.filter(slug__in=NAMES):
+            with_names(other, other.slug)
+        place.refresh_from_db()
+    return place
 
 
 def make_tag(name="Security"):
-    return get_or_create_by_name(Tag, name)[0]
+    """The tag named `name`, with its names in the other languages when NAMES has them."""
+    return with_names(get_or_create_by_name(Tag, name)[0], name)
 
 
 def make_byline(name="Jane Reporter", kind=Byline.Kind.PERSON):
@@ -130,12 +212,26 @@ def make_article(
 
     `bylines`: names or Byline objects, in order (a name makes a person's byline);
     `tags`, `editors`: names or objects; `regions`, `dateline`: gazetteer slugs or
-    Region objects; `corrections`: texts, or dicts of Correction fields; any other
+    Region objects; `corrections`: texts, or dicts of Correction fields; `language`: a
+    code of settings.LANGUAGES (else the text's, see the module's docstring); any other
     keyword is an Article field."""
     n = next(_sequence)
+    language = fields.pop("language", None)
     if arabic is None:
-        arabic = is_arabic_script(headline) if headline else next(_script_turn) % 2 == 1
-    text = ARABIC if arabic else LATIN
+        if language is not None:
+            arabic = language in ("ckb", "ar")
+        else:
+            arabic = is_arabic_script(headline) if headline else next(_script_turn) % 2 == 1
+    if language is None:
+        if not arabic:
+            language = "en"
+        elif headline:
+            language = language_of(headline)
+        else:
+            language = ("ckb", "ar")[next(_arabic_turn) % 2]
+    text = TEXTS.get(language) or (ARABIC if arabic else LATIN)
+    if arabic != is_arabic_script(text["headline"]):
+        text = ARABIC if arabic else LATIN
 
     def part(given, default):
         if given is not _DEFAULT:
@@ -163,6 +259,7 @@ def make_article(
             published_at=published_at,
             dateline=region(dateline) if isinstance(dateline, str) else dateline,
             source=source,
+            language=language,
             **fields,
         )
         article.regions.set([region(r) if isinstance(r, str) else r for r in regions])
@@ -185,6 +282,22 @@ def make_article(
     with reversion.create_revision():
         reversion.set_comment(IMPORT_COMMENT)
         return build()
+
+
+def make_translations(article, languages=("ckb", "kmr", "ar"), **fields):
+    """The story `article` tells, in each of `languages` (codes other than its own): a
+    list of new articles, each a translation of `article`'s original (translation_of),
+    written in its language by its own credits (the factory's for that language), with
+    the original's dateline, places and publication state unless `fields` (make_article
+    keywords, for every one) say otherwise."""
+    original = article.translation_of or article
+    fields.setdefault("status", original.status)
+    fields.setdefault("published_at", original.published_at)
+    fields.setdefault("dateline", original.dateline)
+    fields.setdefault("regions", list(original.regions.all()))
+    return [
+        make_article(language=language, translation_of=original, **fields) for language in languages
+    ]
 
 
 def _noted_after(article):

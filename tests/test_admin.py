@@ -326,9 +326,18 @@ def test_change_form_reads_the_article_in_one_query(editor_client):
     with CaptureQueriesContext(connection) as queries:
         assert "The whole body." in editor_client.get(change_url(article)).content.decode()
     reads = [
-        q["sql"] for q in queries.captured_queries if 'FROM "articles_article" WHERE' in q["sql"]
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "articles_article" WHERE' in q["sql"] and '"articles_article"."body"' in q["sql"]
     ]
     assert len(reads) == 1, reads
+    # The Translations panel reads the other language versions' headlines and status only.
+    panel = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "articles_article" WHERE' in q["sql"] and q["sql"] not in reads
+    ]
+    assert len(panel) == 1, panel
 
 
 def test_changelist_search_finds_an_article_by_a_word_in_its_body(editor_client):

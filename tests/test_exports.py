@@ -72,7 +72,7 @@ def test_export_streams_and_queries_per_chunk_not_per_row(client, django_assert_
     for _ in range(30):
         make_article(regions=["erbil-city"], tags=["Oil"], bylines=["A"])
     with django_assert_max_num_queries(8):
-        rows = body(client.get("/articles/export.csv")).strip().splitlines()
+        rows = body(client.get("/articles/export.csv?language=all")).strip().splitlines()
     assert len(rows) == 31
 
 
@@ -132,10 +132,10 @@ def test_json_export_keeps_the_exact_text(client):
 
 
 def test_csv_export_keeps_arabic_script_readable(client):
-    make_article("مقتل جنديين في أربيل", arabic=True)
-    text = body(client.get("/articles/export.csv"))
+    make_article("مقتل جنديين في أربيل", language="ar")
+    text = body(client.get("/articles/export.csv?language=ar"))
     assert text.startswith("\ufeff")  # spreadsheets then read the file as UTF-8
-    (row,) = csv_rows(client.get("/articles/export.csv"))[1:]
+    (row,) = csv_rows(client.get("/articles/export.csv?language=ar"))[1:]
     assert "مقتل جنديين في أربيل" in row
 
 
@@ -192,9 +192,13 @@ def test_an_export_is_a_page_with_a_link_to_the_next(client, settings):
     same_moment = at("2020-03-09 09:00")
     tied = [make_article(regions=["erbil-city"], published_at=same_moment) for _ in range(3)]
     make_article(regions=["basra-city"])
-    articles, urls = follow_pages(client, "/articles/export.json?region=erbil-city&limit=4&j=1")
-    assert len(urls) == 3  # 10 articles, 4 a page
-    assert all("region=erbil-city" in u and "j=1" not in u for u in urls[1:])
+    articles, urls = follow_pages(
+        client, "/articles/export.json?region=erbil-city&language=all&limit=4&j=1"
+    )
+    assert len(urls) == 3  # 10 articles (in every language), 4 a page
+    assert all(
+        "region=erbil-city" in u and "language=all" in u and "j=1" not in u for u in urls[1:]
+    )
     ids = [a["id"] for a in articles]
     assert len(ids) == len(set(ids)) == 10
     assert ids[-3:] == sorted((a.pk for a in tied), reverse=True)
@@ -205,7 +209,7 @@ def test_an_export_is_a_page_with_a_link_to_the_next(client, settings):
     monkeypatched = exports.DEFAULT_LIMIT
     try:
         exports.DEFAULT_LIMIT = 6
-        first = client.get("/articles/export.csv?region=erbil-city")
+        first = client.get("/articles/export.csv?region=erbil-city&language=all")
         assert len(csv_rows(first)) == 1 + 6
         assert "after=" in first["Link"]
     finally:
@@ -214,7 +218,7 @@ def test_an_export_is_a_page_with_a_link_to_the_next(client, settings):
 
 def test_pages_neither_repeat_nor_skip_when_an_article_arrives_between_them(client):
     made = [make_article(published_at=at(f"2020-03-09 {10 + h}:00"), bare=True) for h in range(6)]
-    first = json.loads(body(client.get("/articles/export.json?limit=3")))
+    first = json.loads(body(client.get("/articles/export.json?language=all&limit=3")))
     make_article("Breaking", published_at=at("2020-03-09 14:30"), bare=True)  # among page 1's
     second = json.loads(body(client.get(first["next"])))
     ids = [a["id"] for a in first["articles"] + second["articles"]]

@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
-from articles.facets import histogram, month_counts
+from articles.facets import active_filters, histogram, language_facets, month_counts, summarize
+from articles.filters import ArticleFilter
 from articles.models import Article
-from tests.factories import at, make_article
+from tests.factories import at, make_article, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,90 @@ def test_dates_and_the_count_cover_the_whole_result_whatever_the_facet_scope(
     assert sum(year.count for year in response.context["date_facets"]) == 3
     assert response.context["result_count"] == 3
     assert "count the latest 2 of these articles" in response.content.decode()
+
+
+@pytest.fixture
+def editions():
+    """The same three stories' worth of archive in three languages: English about oil in
+    Nineveh and water in Duhok, Sorani about oil in Nineveh, Arabic about oil in Duhok."""
+    oil = make_tag("Oil")
+    oil.names = {"ckb": "نەوت", "ar": "النفط"}
+    oil.save()
+    make_article("Oil exports resume", regions=["nineveh"], tags=["Oil"])
+    make_article("Water shortages in Duhok", regions=["duhok"], tags=["Water"])
+    make_article("هەناردەی نەوت دەستی پێکردەوە", regions=["nineveh"], tags=["Oil"])
+    make_article("استئناف صادرات النفط", regions=["duhok"], tags=["Oil"], language="ar")
+    make_article("تەنها ڕەشنووس", regions=["duhok"], tags=["Oil"], status=Article.Status.DRAFT)
+
+
+def languages_for(params):
+    filterset = ArticleFilter(params, queryset=Article.objects.published())
+    assert filterset.is_valid(), filterset.errors
+    summary = summarize(
+        filterset.qs,
+        every_language=filterset.in_every_language(),
+        selected_language=filterset.form.cleaned_data["language"],
+    )
+    return [(f.label, f.count, f.params, f.active) for f in summary.languages]
+
+
+def test_the_language_facet_counts_each_language_as_it_writes_its_name(editions):
+    with translation.override("en"):
+        assert languages_for({}) == [
+            ("English", 2, {"language": "en"}, True),
+            ("کوردی", 1, {"language": "ckb"}, False),
+            ("العربية", 1, {"language": "ar"}, False),
+        ]  # the draft is not counted; Kurmanji has nothing and is left out
+
+
+def test_the_language_facet_combines_with_the_other_filters(editions):
+    assert languages_for({"tag": "oil", "language": "ckb"}) == [
+        ("English", 1, {"language": "en"}, False),
+        ("کوردی", 1, {"language": "ckb"}, True),
+        ("العربية", 1, {"language": "ar"}, False),
+    ]
+    assert [label for label, *_ in languages_for({"region": "duhok", "language": "all"})] == [
+        "English",
+        "العربية",
+    ]
+
+
+def test_the_language_facet_of_the_active_edition_marks_it(editions):
+    with translation.override("ckb"):
+        assert [(f[0], f[3]) for f in languages_for({}) if f[3]] == [("کوردی", True)]
+
+
+def test_language_facets_count_within_a_result_when_not_given_every_language(editions):
+    ckb = Article.objects.published().filter(language="ckb")
+    assert [(f.label, f.count) for f in language_facets(ckb, "ckb")] == [("کوردی", 1)]
+
+
+def test_a_chosen_language_is_a_removable_chip_and_the_editions_own_is_not(editions):
+    chosen = ArticleFilter({"language": "ar", "tag": "oil"}, queryset=Article.objects.all())
+    chip = next(c for c in active_filters(chosen) if c["label"] == "Language")
+    assert (chip["value"], chip["remove"]) == ("العربية", "tag=oil")
+    edition = ArticleFilter({"tag": "oil"}, queryset=Article.objects.all())
+    assert [c["label"] for c in active_filters(edition)] == ["Tag"]
+
+
+def test_the_archive_list_shows_the_editions_articles_and_others_on_request(client, editions):
+    default = client.get("/articles/")
+    assert {a.language for a in default.context["object_list"]} == {"en"}
+    assert default.context["result_count"] == 2
+    every = client.get("/articles/?language=all")
+    assert every.context["result_count"] == 4
+    sorani = client.get("/articles/?language=ckb&tag=oil")
+    assert [a.headline for a in sorani.context["object_list"]] == ["هەناردەی نەوت دەستی پێکردەوە"]
+
+
+def test_places_and_tags_in_the_facets_are_named_in_the_active_language(editions):
+    filterset = ArticleFilter({"language": "all"}, queryset=Article.objects.published())
+    with translation.override("ckb"):
+        summary = summarize(filterset.qs)
+    assert {f.label for f in summary.tags} >= {"نەوت"}
+    assert "نەینەوا" in {f.label for f in summary.regions}
+    with translation.override("en"):
+        summary = summarize(filterset.qs)
+    assert "Oil" in {f.label for f in summary.tags} and "Nineveh" in {
+        f.label for f in summary.regions
+    }

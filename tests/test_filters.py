@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from articles.filters import ArticleFilter
 from articles.models import Article
@@ -8,6 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def filtered(**params):
+    """What the filters choose from the whole archive: in every language unless
+    `language` is given (the archive fixture mixes English and Sorani)."""
+    params.setdefault("language", "all")
     filterset = ArticleFilter(params, queryset=Article.objects.published())
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs)
@@ -81,6 +85,8 @@ def test_search_filter(archive):
         ({"to": "9999-12-31"}, "to", "Dates end at"),
         ({"date": "0001-01-01"}, "date", "Dates start at"),
         ({"region": "erbil\x00"}, "region", "There is no region"),
+        ({"language": "tr"}, "language", "There is no language “tr” here"),
+        ({"language": "ckb\x00"}, "language", "There is no language “ckb” here"),
     ],
 )
 def test_bad_values_give_a_clear_error(params, field, message):
@@ -178,3 +184,56 @@ def test_a_name_used_only_by_drafts_is_still_unknown_to_the_public(client):
         response = client.get("/articles/", params)
         assert response.status_code == 400
         assert "There is no" in response.content.decode()
+
+
+def test_a_list_is_in_the_active_language_when_none_is_asked_for():
+    english = make_article("Dam repairs begin", published_at=at("2020-03-09 13:00"))
+    sorani = make_article("چاککردنەوەی بەنداو دەستی پێکرد", published_at=at("2020-03-09 14:00"))
+    with translation.override("ckb"):
+        assert set(ArticleFilter(None, queryset=Article.objects.published()).qs) == {sorani}
+        assert set(ArticleFilter({}, queryset=Article.objects.published()).qs) == {sorani}
+    with translation.override("en"):
+        assert set(ArticleFilter(None, queryset=Article.objects.published()).qs) == {english}
+
+
+def test_the_language_parameter_chooses_another_language_or_every_one():
+    english = make_article("Dam repairs begin")
+    sorani = make_article("چاککردنەوەی بەنداو دەستی پێکرد")
+    arabic = make_article("بدء إصلاحات السد", language="ar")
+    with translation.override("en"):
+        assert filtered(language="ckb") == {sorani}
+        assert filtered(language="ar") == {arabic}
+        assert filtered(language="all") == {english, sorani, arabic}
+        # Empty is absent: the edition's own language.
+        assert filtered(language="") == {english}
+
+
+def test_the_language_combines_with_the_other_filters(archive):
+    # The fixture's Duhok article is the Sorani one.
+    assert archive["duhok"].language == "ckb"
+    assert filtered(region="kurdistan-region", language="ckb") == {archive["duhok"]}
+    assert filtered(region="kurdistan-region", language="en") == set()
+    assert filtered(byline="jane-reporter", language="en") == {archive["baghdad"]}
+
+
+def test_a_search_within_one_language_finds_only_its_articles():
+    make_article("Dam repairs", body="The Mosul dam needs repairs.", language="en")
+    make_article("Dam repairs", body="The Mosul dam needs repairs.", language="kmr")
+    assert [a.language for a in filtered(q="dam", language="kmr")] == ["kmr"]
+    assert len(filtered(q="dam")) == 2
+
+
+def test_the_other_filters_in_every_language_leave_out_only_the_language(archive):
+    filterset = ArticleFilter(
+        {"region": "iraq", "language": "en"}, queryset=Article.objects.published()
+    )
+    assert set(filterset.qs) == {archive["makhmour"], archive["baghdad"]}
+    assert set(filterset.in_every_language()) == set(archive.values())
+    invalid = ArticleFilter({"language": "xx"}, queryset=Article.objects.published())
+    assert list(invalid.in_every_language()) == []
+
+
+def test_an_unknown_language_is_a_400_that_says_why(client):
+    response = client.get("/articles/", {"language": "tr"})
+    assert response.status_code == 400
+    assert "There is no language “tr” here" in response.content.decode()

@@ -3,6 +3,7 @@ versions, the live article and a submitted form, and the three-way merge, on art
 the newsroom publishes them."""
 
 import html
+import json
 import re
 
 import pytest
@@ -22,7 +23,7 @@ from articles.history import (
 )
 from articles.models import Article, ArticleByline
 from tests.admin_forms import article_post_data, change_url
-from tests.factories import at, make_byline, make_story, region
+from tests.factories import at, make_article, make_byline, make_story, region
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,39 @@ def test_restoring_a_version_saved_before_the_character_rule_writes_no_forbidden
     )
     restore_version(story, Version.objects.get(pk=version.pk))
     assert Article.objects.get(pk=story.pk).headline.startswith("Twobridges")
+
+
+def test_changes_show_the_language_and_the_original_an_article_translates(editor_client):
+    original = make_story()
+    translation = make_article("دوو پرد لە هەولێر کرانەوە", language="ar", revision=True)
+    save_in_admin(editor_client, translation, language="ckb", translation_of=str(original.pk))
+    latest = Version.objects.get_for_object(translation).first()
+    response = editor_client.get(changes_url(translation, latest))
+    labels = {c.label: c for c in response.context["changes"]}
+    assert set(labels) == {"Language", "Translation of"}
+    assert (labels["Language"].before, labels["Language"].after) == ("العربية", "کوردی")
+    assert (labels["Translation of"].before, labels["Translation of"].after) == (
+        "",
+        original.headline,
+    )
+    page = response.content.decode()
+    assert '<td class="diff" dir="auto"><del>العربية</del>' in page
+
+
+def test_a_version_saved_before_languages_reads_as_english_and_no_translation():
+    story = make_story()
+    version = Version.objects.get_for_object(story).get()
+    Version.objects.filter(pk=version.pk).update(serialized_data=_without_later_fields(version))
+    old = Version.objects.get(pk=version.pk)
+    state = version_state(old)
+    assert (state["language"], state["translation_of"], state["dateline_text"]) == ("en", None, "")
+    assert version_state(old) == {**current_state(story), "corrections": state["corrections"]}
+
+
+def _without_later_fields(version):
+    """The version's stored JSON as django-reversion wrote it before migration 0013."""
+    records = json.loads(version.serialized_data)
+    for record in records:
+        for name in ("language", "translation_of", "dateline_text"):
+            record["fields"].pop(name, None)
+    return json.dumps(records)

@@ -71,16 +71,17 @@ def test_home_lists_latest_published_first(client):
 
 
 def test_archive_list_shows_how_many_match(client):
+    # The English edition's list: its articles are in English.
     for _ in range(3):
-        make_article(regions=["duhok"])
-    make_article(regions=["baghdad"])
+        make_article(regions=["duhok"], language="en")
+    make_article(regions=["baghdad"], language="en")
     response = client.get("/articles/?region=kurdistan-region")
     assert "3 articles match." in response.content.decode()
 
 
 def test_archive_list_paginates(client):
     for _ in range(settings.ARTICLES_PER_PAGE + 1):
-        make_article()
+        make_article(language="en")  # the English edition's list
     first = client.get("/articles/")
     second = client.get("/articles/?page=2")
     assert len(first.context["object_list"]) == settings.ARTICLES_PER_PAGE
@@ -90,7 +91,7 @@ def test_archive_list_paginates(client):
 
 def test_pagination_links_keep_the_filters(client):
     for _ in range(settings.ARTICLES_PER_PAGE + 1):
-        make_article(regions=["duhok"])
+        make_article(regions=["duhok"], language="en")  # the English edition's list
     response = client.get("/articles/?region=duhok")
     assert 'href="?region=duhok&amp;page=2"' in response.content.decode()
 
@@ -401,7 +402,7 @@ def test_a_tag_first_published_after_start_up_gets_its_page_and_feed(client):
 def test_pages_stop_at_the_page_limit_and_say_how_to_go_further(client, monkeypatch):
     monkeypatch.setattr("articles.views.MAX_PAGES", 1)
     for _ in range(settings.ARTICLES_PER_PAGE + 1):
-        make_article()
+        make_article(language="en")  # the English edition's list
     first = client.get("/articles/")
     assert first.context["result_count"] == settings.ARTICLES_PER_PAGE + 1
     assert "Pages stop at 1: narrow the dates to go further back." in first.content.decode()
@@ -415,7 +416,13 @@ def test_a_further_page_of_a_counted_result_costs_at_most_six_queries(
     client, query, django_assert_max_num_queries
 ):
     for _ in range(settings.ARTICLES_PER_PAGE + 5):
-        make_article(regions=["duhok"], tags=["Floods"], bylines=["Jane Reporter"], body="A dam.")
+        make_article(
+            regions=["duhok"],
+            tags=["Floods"],
+            bylines=["Jane Reporter"],
+            body="A dam.",
+            language="en",  # the English edition's list
+        )
     client.get(f"/articles/?{query}")  # counts and facets for this result are now cached
     with django_assert_max_num_queries(6):
         response = client.get(f"/articles/?{query}&page=2")

@@ -578,6 +578,43 @@ def test_changes_to_different_fields_are_merged_without_a_conflict(editor, arabi
     assert merged.corrections.count() == 1
 
 
+def test_a_language_change_and_a_text_change_made_meanwhile_are_merged(editor):
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    original = make_story()
+    story = make_story(arabic=True)
+    assert story.language == "ckb"
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    linking = {**opened, "translation_of": str(original.pk)}
+    assert first.post(change_url(story), linking).status_code == 302
+    response = second.post(change_url(story), {**opened, "summary": "کورتەیەکی نوێ."})
+    assert response.status_code == 302
+    merged = Article.objects.get(pk=story.pk)
+    assert merged.translation_of == original
+    assert merged.summary == "کورتەیەکی نوێ."
+
+
+def test_both_editors_choosing_a_language_is_a_conflict_shown_in_each_direction(editor):
+    from tests.factories import make_story
+
+    first, second = two_editors(editor)
+    story = make_story(arabic=True)
+    opened = article_post_data(Article.objects.get(pk=story.pk))
+    assert first.post(change_url(story), {**opened, "language": "ar"}).status_code == 302
+    response = second.post(change_url(story), {**opened, "language": "kmr", "body": "Nivîs."})
+    assert response.status_code == 200
+    conflict = response.context["conflict"]
+    assert [(f["name"], f["theirs"], f["yours"]) for f in conflict["fields"]] == [
+        ("language", "العربية", "Kurmancî")
+    ]
+    html = response.content.decode()
+    assert '<td class="diff" dir="auto">العربية</td>' in html
+    saved = second.post(change_url(story), posted_back(response, **{"conflict-language": "mine"}))
+    assert saved.status_code == 302
+    assert Article.objects.get(pk=story.pk).language == "kmr"
+
+
 def test_a_byline_removed_meanwhile_stays_removed(editor):
     from tests.factories import make_story
 
