@@ -276,14 +276,29 @@ class ArticleFilter(django_filters.FilterSet):
                 offers.append({"field": name, "choices": choices})
         return offers
 
-    def filter_queryset(self, queryset, *, every_language=False):
-        # Search last: it keeps the newest matches of everything the other filters chose.
-        search = self.form.cleaned_data.get("q")
+    def filter_queryset(self, queryset, *, every_language=False, search=True):
+        # Search last: it keeps the newest matches of everything the other filters chose,
+        # parsed in the language searched (each article's own for every language).
         for name, value in self.form.cleaned_data.items():
             if name == "q" or (every_language and name == "language"):
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        return self.filters["q"].filter(queryset, search)
+        if not search:
+            return queryset
+        language = None if every_language else self.search_language
+        return search_articles(queryset, self.form.cleaned_data.get("q"), language)
+
+    @property
+    def search_language(self):
+        """The language a search is in: the filter's, None for every language."""
+        language = self.form.cleaned_data.get("language")
+        return None if language in (None, "", ALL_LANGUAGES) else language
+
+    def without_search(self):
+        """The result of every filter but the search: what "did you mean" searches."""
+        if not self.is_valid():
+            return self.queryset.none()
+        return self.filter_queryset(self.queryset.all(), search=False)
 
     def in_every_language(self):
         """The result the other filters choose, in every language: what the Language
@@ -299,7 +314,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(language=language)
 
     def filter_search(self, queryset, name, value):
-        return search_articles(queryset, value)
+        return search_articles(queryset, value, self.search_language)
 
     def filter_region(self, queryset, name, region):
         return queryset.in_region(region)

@@ -32,7 +32,7 @@ from .facets import ResultSummary, active_filters, date_facets, histogram, summa
 from .filters import ArticleFilter, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
 from .querystring import canonical_query
-from .search import is_capped
+from .search import attach_snippets, did_you_mean, is_capped
 from .sitemaps import news_sitemap_articles
 from .structured_data import news_article
 
@@ -199,6 +199,21 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 search_capped=bool(self.filters_in_force.get("q"))
                 and is_capped(self.summary.count),
             )
+            query_text = self.filters_in_force.get("q")
+            if query_text:
+                language = self.filterset.search_language
+                # Each result's passage around the words matched; for a query that finds
+                # little, a spelling the archive's own vocabulary suggests.
+                context["object_list"] = attach_snippets(
+                    context["object_list"], query_text, language
+                )
+                context["did_you_mean"] = did_you_mean(
+                    self.filterset.without_search(),
+                    query_text,
+                    language,
+                    found=self.summary.count,
+                    params=canonical_query(self.request.GET, self.query_parameters),
+                )
         return context
 
     def render_to_response(self, context, **kwargs):

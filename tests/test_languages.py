@@ -272,7 +272,8 @@ def test_the_sorani_and_english_homes_are_never_served_for_each_other(client):
 
 
 def test_the_archive_facets_cached_for_one_language_are_not_shown_in_another(client):
-    make_article()
+    make_article(language="en")
+    make_article(language="ckb")
     for _ in range(2):
         assert '<h2 id="facet-places">Places</h2>' in client.get("/articles/").content.decode()
         sorani = client.get("/ckb/articles/").content.decode()

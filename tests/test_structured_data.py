@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import RequestFactory
 
-from articles.models import Article, Byline, Tag
+from articles.models import Article, Byline, Region, Tag
 from articles.structured_data import news_article
 from tests.factories import make_article, region
 
@@ -104,6 +104,7 @@ def test_names_are_given_in_the_articles_language():
 
 def test_names_without_the_languages_form_are_the_main_names():
     article = make_article("Du pir", language="kmr", tags=["Bridges"], regions=["makhmour"])
+    Region.objects.filter(slug="makhmour").update(names={})  # no Kurmanji name given
     article = Article.objects.for_article_page().get(pk=article.pk)
     data = news_article(article, RequestFactory().get("/"))
     assert data["keywords"] == ["Bridges"]
