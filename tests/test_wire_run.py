@@ -740,10 +740,10 @@ def test_a_worker_that_stops_makes_the_import_incomplete_not_finished(tmp_path, 
     write_numbered_docs(tmp_path, 6)
     real_import_paths = run.import_paths
 
-    def second_share_breaks(paths, on_result=None, shard=None, source=""):
+    def second_share_breaks(paths, on_result=None, shard=None, source="", **options):
         if shard == (1, 2):
             raise RuntimeError("the connection was lost")
-        return real_import_paths(paths, on_result, shard)
+        return real_import_paths(paths, on_result, shard, **options)
 
     monkeypatch.setattr(run, "import_paths", second_share_breaks)
     with pytest.raises(CommandError, match="Import incomplete: process 2 of 2 stopped") as info:
@@ -1088,10 +1088,10 @@ def test_workers_share_one_listing_so_a_file_gone_meanwhile_fails_alone(tmp_path
     write_numbered_docs(tmp_path, 6)
     real_import_paths = run.import_paths
 
-    def first_share_sees_a_file_go(paths, on_result=None, shard=None, source=""):
+    def first_share_sees_a_file_go(paths, on_result=None, shard=None, source="", **options):
         if shard == (0, 2):  # the listing the parent made still has it
             (tmp_path / "batch0" / "story0.txt").unlink()
-        return real_import_paths(paths, on_result, shard)
+        return real_import_paths(paths, on_result, shard, **options)
 
     monkeypatch.setattr(run, "import_paths", first_share_sees_a_file_go)
     summary = import_paths_side_by_side([tmp_path], 2)
