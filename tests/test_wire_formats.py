@@ -5,14 +5,17 @@ delivered file can have."""
 import datetime
 import json
 import re
+from io import StringIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from articles.models import Article
 from articles.text import has_forbidden_characters
 from articles.wire.formats import MAX_DELIVERY_BYTES, parse_delivery
 from articles.wire.formats.common import html_paragraphs, parse_time, text_paragraphs
@@ -83,7 +86,7 @@ EXPECTED = {
         "lead": "مامۆستایانی سلێمانی ئەمڕۆ شەممە",
         "last": "چاودێریی جێبەجێکردنیان دەکەین.»",
         "paragraphs": 3,
-        "regions": None,  # the gazetteer has no names in Arabic script yet
+        "regions": {"sulaimani-city"},  # by its Sorani name
     },
     "newsml-g2/afp-erbil-airport-flights.xml": {
         "headline": "Iraqi Kurdistan's Erbil airport adds European routes as tourism grows",
@@ -141,7 +144,7 @@ EXPECTED = {
         "lead": "أقر مجلس النواب العراقي الثلاثاء",
         "last": "كان العقبة الأخيرة».",
         "paragraphs": 3,
-        "regions": None,  # the gazetteer has no names in Arabic script yet
+        "regions": {"baghdad-city"},  # by its Arabic name
     },
     "nitf/ap-style-duhok-dam.xml": {
         "headline": "Drought drains the Duhok Dam to its lowest level in 20 years",
@@ -782,3 +785,32 @@ def test_hostile_markup_in_an_xml_body_gives_xml_safe_text_or_a_wire_copy_error(
     except WireCopyError:
         return
     assert_xml_safe(story)
+
+
+# --- end to end: the shipped folder through import_seeds --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_shipped_folder_of_every_format_imports_with_place_source_credits_and_regions():
+    out, err = StringIO(), StringIO()
+    call_command("import_seeds", str(FIXTURES), stdout=out, stderr=err)
+    assert out.getvalue().startswith(f"Import finished: {len(EXPECTED)} imported, 0 updated")
+    for name, expected in EXPECTED.items():
+        article = Article.objects.get(import_key=parse_fixture(name).key)
+        assert article.headline == expected["headline"], name
+        assert article.published_at == expected["published_at"], name
+        assert article.language == expected["language"].split("-")[0], name
+        if expected["regions"]:
+            assert article.dateline is not None and article.dateline.slug in expected["regions"]
+        else:
+            assert article.dateline_text == expected["dateline_text"], name
+        credited = [b.name for b in article.ordered_bylines]
+        assert credited[: len(expected["bylines"])] == expected["bylines"], name
+        assert set(expected["tags"]) <= set(article.tags.values_list("name", flat=True)), name
+        if expected["source"]:
+            # One byline per agency: the source is the agency's byline, by any of its names.
+            assert article.source, name
+            assert article.source in credited, name
+        assert "<" not in article.body, name
+        regions = set(article.regions.values_list("slug", flat=True))
+        assert expected["regions"] <= regions | {article.dateline.slug if article.dateline else ""}

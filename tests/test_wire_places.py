@@ -437,3 +437,10 @@ def test_lookup_finds_a_place_by_a_name_alone_or_nothing(matcher):
     assert matcher.lookup("Duhok province").slug == "duhok"
     assert matcher.lookup("Kani Qirzhala") is None
     assert matcher.lookup("") is None
+
+
+@pytest.mark.django_db
+def test_a_dateline_naming_two_places_is_filed_from_the_first():
+    matches = PlaceMatcher.from_gazetteer().match("Oil flows again.", dateline="BAGHDAD/KIRKUK")
+    assert matches.dateline.slug == "baghdad-city"
+    assert matches.unmatched == ()

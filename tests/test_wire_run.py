@@ -490,7 +490,7 @@ def run_incomplete(*args, verbosity=1, whole=False):
 @pytest.mark.django_db
 def test_command_without_arguments_imports_the_seeds_folder():
     out, err = run_command()
-    assert out.strip() == (
+    assert out.splitlines()[0] == (
         f"Import finished: {SEED_DOCUMENTS} imported, 0 updated, 0 unchanged, 0 failed."
     )
     assert err == ""
@@ -1446,3 +1446,22 @@ def test_the_command_prints_progress_to_stderr_on_a_long_run(tmp_path, monkeypat
         "2 of 3 files (67%), 0.2 a second, about 5 s left",
         "3 of 3 files (100%), 0.2 a second, about 0 s left",
     ]
+
+
+@pytest.mark.django_db
+def test_the_command_reports_the_places_it_could_not_match_with_counts(tmp_path):
+    for number, body in enumerate([
+        "Shelling hit villages near Kesta, officials said.",
+        "Families returned to their homes in Kesta and in Shiladze this week.",
+        "Farmers near Kesta lost their crops.",
+    ]):  # fmt: skip
+        write_doc(tmp_path, f"story-{number}", wire(
+            headline=f"Shelling in the border villages {number}", body=(body,)
+        ), {"published_at": "2024-05-01T09:00:00+03:00"})  # fmt: skip
+    out, _ = run_command(str(tmp_path))
+    assert (
+        out.splitlines()[-1]
+        == "Places not in the gazetteer (stories naming each): Kesta (3), Shiladze (1)."
+    )
+    # Places the gazetteer holds are never reported.
+    assert "Erbil" not in out.splitlines()[-1]

@@ -125,7 +125,10 @@ class BulkWriter:
                 )  # fmt: skip
             return
         for (item, plan), article in zip(run, articles, strict=True):
-            result = ImportResult(item.path, "imported", article=article, warnings=plan.warnings)
+            result = ImportResult(
+                item.path, "imported", article=article, warnings=plan.warnings,
+                unmatched_places=plan.unmatched,
+            )  # fmt: skip
             self.report(result)
 
 

@@ -483,6 +483,9 @@ class PlaceMatcher:
         found_dateline = None
         if place and not is_abroad(dateline):
             found_dateline = self.lookup(place)
+            if found_dateline is None and "/" in place:
+                # Reuters' "BAGHDAD/KIRKUK": filed from the first, reporting from both.
+                found_dateline = self.lookup(place.split("/")[0])
             if found_dateline is None:
                 unmatched.append(place)
         for name in self._unmatched(text, folded, spans):

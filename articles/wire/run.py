@@ -47,11 +47,14 @@ class ImportSummary:
 
     counts: Counter = field(default_factory=Counter)
     failures: list[ImportResult] = field(default_factory=list)
+    # Place-like names the stories gave that the gazetteer lacks: in how many stories.
+    unmatched_places: Counter = field(default_factory=Counter)
 
     def add(self, result):
         self.counts[result.outcome] += 1
         if result.outcome == "failed":
             self.failures.append(result)
+        self.unmatched_places.update(result.unmatched_places)
 
     def count(self, outcome):
         return self.counts[outcome]
@@ -59,6 +62,7 @@ class ImportSummary:
     def merge(self, other):
         self.counts.update(other.counts)
         self.failures.extend(other.failures)
+        self.unmatched_places.update(other.unmatched_places)
 
     def reasons(self):
         """The failures' reasons grouped, most frequent first: [(reason, count)], a

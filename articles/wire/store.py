@@ -29,6 +29,8 @@ class ImportResult:
     article: Article | None = None
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Place-like names the story gives that the gazetteer does not hold, each once.
+    unmatched_places: tuple[str, ...] = ()
 
 
 def get_or_create_by_name(model, name, **defaults):
@@ -107,16 +109,6 @@ def _link(article, field_name, targets, replace=False):
         [through(**{source: article, target: obj}) for obj in dict.fromkeys(targets)],
         ignore_conflicts=True,
     )
-
-
-def _abroad(document):
-    """Whether the dateline names a country or region that is not Iraq's."""
-    region = document.dateline_text.partition(",")[2].strip().casefold()
-    return bool(region) and not any(word in region for word in IRAQ_REGION_WORDS)
-
-
-# What a dateline's ", region" says of a place in Iraq: "Iraq", "Kurdistan Region", ...
-IRAQ_REGION_WORDS = ("iraq", "kurdistan", "krg", "العراق", "كوردستان", "کوردستان", "كردستان")
 
 
 # Unique violation, deadlock, serialization failure: what two writers at once may meet.
@@ -206,20 +198,32 @@ class Plan:
     status: str
     language: str
     warnings: list[str]
+    unmatched: tuple[str, ...] = ()  # place-like names met, not in the gazetteer
 
 
 def plan_story(story, *, path, new, matcher):
     """The Plan for storing `story` as a `new` article (else an update), or the failed
     ImportResult saying why it cannot be stored."""
     warnings = []
-    # A place outside Iraq ("HASANKEYF, Turkey") is no Iraqi place, whatever its name.
-    dateline = matcher.lookup(story.dateline_city) if not _abroad(story) else None
+    # The dateline's place (none abroad: "HASANKEYF, Turkey" is no Iraqi place, whatever
+    # its name), the places the text names, and those it names the gazetteer lacks.
+    matches = matcher.match(
+        "\n".join([story.headline, story.summary, story.body]),
+        dateline=story.dateline_text or story.dateline_city,
+    )
+    dateline, regions, unmatched = matches.dateline, list(matches.regions), list(matches.unmatched)
+    # The places a format's metadata gives (ninjs `place`, NewsML-G2 geographic subjects).
+    for name in story.places:
+        place = matcher.lookup(name)
+        if place is None:
+            unmatched.append(" ".join(name.split()))
+        elif place not in regions:
+            regions.append(place)
     if not story.dateline_city:
         # Flagged for an editor: a new story stays a draft until someone places it.
         warnings.append("no dateline: left as a draft for an editor to check place and source")
     elif dateline is None:
         warnings.append(f"dateline {story.dateline_text!r} is not in the gazetteer")
-    regions = matcher.find("\n".join([story.headline, story.summary, story.body]))
 
     try:
         language = story_language(story)
@@ -232,7 +236,7 @@ def plan_story(story, *, path, new, matcher):
         status = Article.Status.DRAFT  # flagged: see the warning above
     if status == Article.Status.PUBLISHED and story.published_at is None:
         return ImportResult(path, "failed", reason="status 'published' needs a published_at")
-    return Plan(dateline, regions, status, language, warnings)
+    return Plan(dateline, regions, status, language, warnings, tuple(dict.fromkeys(unmatched)))
 
 
 def store_story(story, *, path, key, checksum, matcher, names):
@@ -276,7 +280,9 @@ def store_story(story, *, path, key, checksum, matcher, names):
                 return ImportResult(path, "failed", reason=reason)
 
     outcome = "updated" if existing else "imported"
-    return ImportResult(path, outcome, article=article, warnings=warnings)
+    return ImportResult(
+        path, outcome, article=article, warnings=warnings, unmatched_places=plan.unmatched
+    )
 
 
 def write_article(*, existing, key, story, checksum, status, language, dateline, regions, names):

@@ -67,6 +67,14 @@ class Command(BaseCommand):
                 "Run it again to finish: what is stored unchanged is skipped."
             ) from incomplete
         self.stdout.write(f"Import finished: {summary}.")
+        if summary.unmatched_places:
+            # For editors to grow the gazetteer from real copy: the most frequent first.
+            places = sorted(summary.unmatched_places.items(), key=lambda item: (-item[1], item[0]))
+            self.stdout.write(
+                "Places not in the gazetteer (stories naming each): "
+                + ", ".join(f"{printable_name(name)} ({count})" for name, count in places[:50])
+                + (f", and {len(places) - 50} more." if len(places) > 50 else ".")
+            )
         failed = summary.count("failed")
         if failed:
             self.stderr.write("Failures by reason:")
