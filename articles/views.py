@@ -166,6 +166,8 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 cleaned.get("region"),
                 cleaned.get("tag"),
                 history_key=None if cleaned.get("q") else key,
+                every_language=self.filterset.in_every_language(),
+                selected_language=cleaned.get("language"),
             ),
         )
 
@@ -190,6 +192,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             context.update(
                 fragment_key=fragment_key,
                 fragment_seconds=settings.ARCHIVE_CACHE_SECONDS if fragment_key else 0,
+                language_facets=self.summary.languages,
                 region_facets=self.summary.regions,
                 tag_facets=self.summary.tags,
                 facet_scope=self.summary.facet_scope,

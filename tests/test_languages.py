@@ -377,3 +377,19 @@ def test_the_date_archives_name_their_period_in_the_page_language(client):
     story("kmr", KURMANJI_HEADLINE)
     page = client.get("/kmr/articles/2020/03/").content.decode()
     assert "<h1>Gotarên Adar 2020</h1>" in page
+
+
+def test_the_archive_offers_a_language_facet_with_each_languages_count(client):
+    make_article("Bridge reopens", language="en")
+    make_article("Roads close", language="en")
+    make_article("پردەکە کرایەوە", language="ckb")
+    page = client.get("/articles/").content.decode()
+    facets = page[page.index('id="facet-languages"') :]
+    facets = facets[: facets.index("</section>")]
+    assert '<a href="?language=en" aria-current="true" lang="en" dir="ltr">English</a>' in facets
+    assert '<a href="?language=ckb" lang="ckb" dir="rtl">کوردی</a>' in facets
+    assert re.search(r'English</a> <span class="count">2</span>', facets)
+    assert re.search(r'کوردی</a> <span class="count">1</span>', facets)
+    # The facet's link narrows the list to that language, whatever the edition.
+    sorani = client.get("/articles/?language=ckb").content.decode()
+    assert "پردەکە کرایەوە" in sorani and "Bridge reopens" not in sorani
