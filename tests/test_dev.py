@@ -21,7 +21,7 @@ def dev():
     "pytest_args",
     [
         [],
-        ["-k", "importer", "-x"],  # the README's example
+        ["-k", "wire", "-x"],  # the README's example
         ["-q"],
         ["--lf"],
         ["tests/test_views.py", "-x", "-q"],
