@@ -688,8 +688,9 @@ class Article(TextRuleModel):
     RELATED_CANDIDATES = 30
 
     def related(self, limit=5):
-        """Published articles from the half year before this one that share its places or
-        tags, those sharing the most first.
+        """Published articles in this one's language from the half year before it that
+        share its places or tags, those sharing the most first (its translations are
+        offered apart, as the story in other languages).
 
         Bounded for a big archive: walking the date index back from this article, the
         nearest RELATED_CANDIDATES articles sharing anything are scored, not every
@@ -710,6 +711,7 @@ class Article(TextRuleModel):
                 published_at__lte=self.published_at,
                 published_at__gte=self.published_at - self.RELATED_WINDOW,
             )
+            .filter(language=self.language)
             .exclude(pk=self.pk)
             .filter(Exists(shared_regions) | Exists(shared_tags))
             .order_by("-published_at", "-pk")

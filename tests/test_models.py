@@ -9,7 +9,14 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article, Byline, Region, Tag
-from tests.factories import ARABIC_HEADLINE, at, make_article, make_byline, region
+from tests.factories import (
+    ARABIC_HEADLINE,
+    at,
+    make_article,
+    make_byline,
+    make_translations,
+    region,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,27 +123,41 @@ def test_tags_and_bylines_in_use_only_count_public_articles():
 
 
 def test_related_articles_prefer_more_shared_regions_and_tags():
-    article = make_article(regions=["makhmour", "nineveh"], tags=["ISIS"])
-    closest = make_article(regions=["makhmour", "nineveh"], tags=["ISIS"])
-    near = make_article(regions=["makhmour"])
-    make_article(regions=["duhok"])
-    make_article(status=Article.Status.DRAFT, regions=["makhmour", "nineveh"], tags=["ISIS"])
+    article = make_article(language="en", regions=["makhmour", "nineveh"], tags=["ISIS"])
+    closest = make_article(language="en", regions=["makhmour", "nineveh"], tags=["ISIS"])
+    near = make_article(language="en", regions=["makhmour"])
+    make_article(language="en", regions=["duhok"], tags=[])
+    make_article(
+        language="en", status=Article.Status.DRAFT, regions=["makhmour", "nineveh"], tags=["ISIS"]
+    )
     assert list(article.related()) == [closest, near]
 
 
 def test_related_articles_come_from_the_half_year_before():
-    article = make_article(regions=["makhmour"], published_at=at("2020-03-09 13:00"))
-    earlier = make_article(regions=["makhmour"], published_at=at("2020-01-09 13:00"))
-    make_article(regions=["makhmour"], published_at=at("2019-01-09 13:00"))
-    make_article(regions=["makhmour"], published_at=at("2020-03-10 13:00"))
+    article = make_article(language="en", regions=["makhmour"], published_at=at("2020-03-09 13:00"))
+    earlier = make_article(language="en", regions=["makhmour"], published_at=at("2020-01-09 13:00"))
+    make_article(language="en", regions=["makhmour"], published_at=at("2019-01-09 13:00"))
+    make_article(language="en", regions=["makhmour"], published_at=at("2020-03-10 13:00"))
     assert list(article.related()) == [earlier]
+
+
+def test_related_articles_are_in_the_articles_language_without_its_translations():
+    article = make_article(language="en", regions=["makhmour"], tags=["ISIS"])
+    same_language = make_article(language="en", regions=["makhmour"])
+    make_article(language="ckb", regions=["makhmour"], tags=["ISIS"])  # another edition's
+    make_translations(article, languages=["ar", "kmr"])
+    assert list(article.related()) == [same_language]
 
 
 def test_related_articles_score_only_the_nearest_candidates(monkeypatch):
     monkeypatch.setattr(Article, "RELATED_CANDIDATES", 1)
-    article = make_article(regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-09 13:00"))
-    nearest = make_article(regions=["makhmour"], published_at=at("2020-03-08 13:00"))
-    make_article(regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-01 13:00"))
+    article = make_article(
+        language="en", regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-09 13:00")
+    )
+    nearest = make_article(language="en", regions=["makhmour"], published_at=at("2020-03-08 13:00"))
+    make_article(
+        language="en", regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-01 13:00")
+    )
     assert list(article.related()) == [nearest]
 
 

@@ -265,3 +265,26 @@ def test_ordinary_paragraphs_are_never_credits_trailers_or_bylines(opening, word
     assert strip_trailers(paragraph) == paragraph
     assert take_closing_credits(["First.", paragraph]) == (Credits(), ["First.", paragraph])
     assert take_byline([paragraph])[1] == [paragraph]
+
+
+@pytest.mark.parametrize(
+    "line, bylines, editors",
+    [
+        ("تحرير: لوري ميلروي", [], ["لوري ميلروي"]),
+        ("دەستکاریکردنی: لۆری مایلرۆی", [], ["لۆری مایلرۆی"]),
+        ("Edîtor: Laurie Mylroie", [], ["Laurie Mylroie"]),
+        ("إعداد: سامان محمد", ["سامان محمد"], []),
+        ("ئامادەکردنی: ڕێبین فەتاح", ["ڕێبین فەتاح"], []),
+    ],
+)
+def test_credit_lines_of_the_arabic_sorani_and_kurmanji_desks(line, bylines, editors):
+    credits, paragraphs = take_closing_credits(["The story.", line])
+    assert (credits.bylines, credits.editors, paragraphs) == (bylines, editors, ["The story."])
+
+
+@pytest.mark.parametrize(
+    "line", ["تحرير الأخبار في بغداد يبدأ باكرا.", "Edîtor: ev gotara dirêj a ku hat nivîsandin"]
+)
+def test_a_sentence_opening_with_a_credit_word_stays_in_the_text(line):
+    credits, paragraphs = take_closing_credits(["The story.", line])
+    assert (credits.bylines, credits.editors, paragraphs) == ([], [], ["The story.", line])

@@ -135,6 +135,20 @@ def split_names(text):
     return [display_name(name) for name in names]
 
 
+# Credit lines the Arabic, Sorani and Kurmanji desks write as "label: names" (the seed's
+# translations close with "تحرير: لوري ميلروي", "دەستکاریکردنی: لۆری مایلرۆی", "Edîtor: ...").
+LABELLED_ROLES = {
+    "تحرير": "editor", "مراجعة": "editor", "إعداد": "byline", "تقرير": "byline",
+    "دەستکاریکردنی": "editor", "دەستکاری": "editor", "ئامادەکردنی": "byline",
+    "نووسینی": "byline", "edîtor": "editor", "sererastkirin": "editor",
+    "amadekar": "byline", "nivîskar": "byline", "rapor": "byline",
+}  # fmt: skip
+LABELLED_RE = re.compile(
+    r"^(?P<role>" + "|".join(map(re.escape, LABELLED_ROLES)) + r")\s*[:：]\s*(?P<names>.+)$",
+    re.IGNORECASE,
+)
+
+
 def parse_credit_line(line):
     """A credit line (`Reporting by A; Editing by B`, perhaps in brackets, perhaps closed
     with a full stop) as Credits, or None when the line is anything else."""
@@ -147,12 +161,17 @@ def parse_credit_line(line):
     credits = Credits()
     for part in re.split(r"\s*;\s*|\s*\.\s+(?=[^\W\d_]+(?:\s+[^\W\d_]+)?\s+by\b)", text):
         match = ROLE_RE.match(part.strip())
-        if match is None:
+        labelled = LABELLED_RE.match(part.strip()) if match is None else None
+        if match is None and labelled is None:
             return None
+        match = match or labelled
         names = split_names(match["names"].rstrip("."))
         if names is None:
             return None
-        role = ROLES[" ".join(match["role"].lower().split())]
+        if labelled:
+            role = LABELLED_ROLES[match["role"].lower()]
+        else:
+            role = ROLES[" ".join(match["role"].lower().split())]
         (credits.bylines if role == "byline" else credits.editors).extend(names)
     return credits
 
