@@ -31,7 +31,7 @@ def links(html):
     return re.findall(r'href="([^"]*\?[^"]*)"', html)
 
 
-KNOWN = {"q", "region", "tag", "byline", "date", "from", "to", "page"}
+KNOWN = {"q", "language", "region", "tag", "byline", "date", "from", "to", "page"}
 
 
 def linked_names(href):
