@@ -210,7 +210,16 @@ def query_terms(query):
 
 def place_names():
     """{search_key(name): [every name of that place, folded]} over the gazetteer, in
-    every language (Region.all_names). One query."""
+    every language (Region.all_names). One query, then cached until the archive changes
+    (any write to the gazetteer moves its version): a search page parses its query twice,
+    to filter and to mark the snippets, and a further page of the result again."""
+    from .archive_cache import cached_for_archive
+
+    return cached_for_archive(("place names",), gazetteer_place_names)
+
+
+def gazetteer_place_names():
+    """place_names(), read from the gazetteer now."""
     from .models import Region
 
     names = {}
