@@ -24,32 +24,24 @@ restored revision wrote back) instead of failing the whole feed for one characte
 
 from xml.sax.saxutils import XMLGenerator
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from .models import Article, Byline, Region, Tag, default_article_language
+from .filters import active_language
+from .models import Article, Byline, Region, Tag
 from .text import escape_xml_text, xml_safe
 
 FEED_LENGTH = 30
 
 
-def edition_language():
-    """The edition being served: the active language (translation.get_language(), set from
-    the URL's prefix) as a code of settings.LANGUAGES ("en-gb" -> "en"); the main language
-    when none of them is active."""
-    active = (translation.get_language() or "").lower()
-    codes = [code for code, _ in settings.LANGUAGES]
-    for candidate in (active, active.split("-")[0]):
-        if candidate in codes:
-            return candidate
-    return default_article_language()
+# The edition being served: the active language as a code of settings.LANGUAGES, the
+# one rule the archive's filter follows too.
+edition_language = active_language
 
 
 class XmlTextGenerator(SimplerXMLGenerator):
