@@ -422,3 +422,49 @@ def test_postgresql_did_you_mean_is_silent_when_the_query_found_enough_or_is_spe
 def test_sqlite_did_you_mean_offers_nothing():
     rain_in_erbil()
     assert did_you_mean(Article.objects.published(), "Duhokk", "en") is None
+
+
+def vocabulary(language):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM articles_search_word WHERE language = %s", [language])
+        return {word for (word,) in cursor.fetchall()}
+
+
+@on_postgresql
+def test_postgresql_vocabulary_gains_a_drafts_words_only_when_it_is_published():
+    draft = make_article("Zakhozite quarry", body="Obsidianite.", status=Article.Status.DRAFT)
+    assert not {"zakhozite", "obsidianite"} & vocabulary("en")
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = at("2024-03-04 10:00")
+    draft.save()
+    assert {"zakhozite", "quarry", "obsidianite"} <= vocabulary("en")
+
+
+@on_postgresql
+def test_postgresql_vocabulary_gains_an_edited_articles_new_words_in_its_language():
+    article = make_article("Floods in Duhok", body="Rain.", language="en")
+    article.body = "Rain and hailstones."
+    article.save()
+    assert "hailstones" in vocabulary("en")
+    article.language = "kmr"
+    article.save()
+    assert "hailstones" in vocabulary("kmr")
+
+
+@on_postgresql
+def test_postgresql_one_statement_of_many_articles_adds_each_published_word():
+    published = [
+        Article(
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            body=f"Shared words zeolite{n}.",
+            status=Article.Status.PUBLISHED,
+            published_at=at("2024-03-04 10:00"),
+        )
+        for n in range(3)
+    ]
+    draft = Article(headline="Draft", slug="draft", body="Secretword.", status="draft")
+    Article.objects.bulk_create([*published, draft])
+    words = vocabulary("en")
+    assert {"shared", "words", "zeolite0", "zeolite1", "zeolite2", "story"} <= words
+    assert "secretword" not in words
