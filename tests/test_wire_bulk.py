@@ -7,7 +7,7 @@ from django.db import transaction
 from reversion.models import Version
 
 from articles.generator import generate
-from articles.models import Article, ArticleRedirect, Byline, Editor, Tag
+from articles.models import Article, ArticleRedirect, Byline, Editor, Region, Tag
 from articles.wire import bulk
 from articles.wire.run import import_paths
 from tests.factories import make_article
@@ -59,8 +59,12 @@ def version_data(version):
             fields.pop("updated_at")
         for name in ("translation_of", "dateline"):
             fields[name] = fields[name] is not None
-        for name in ("regions", "tags", "editors"):
-            fields[name] = len(fields[name])
+        # The links as stored, in their order: slugs and names for ids made in the run.
+        for name, model, attribute in (
+            ("regions", Region, "slug"), ("tags", Tag, "name"), ("editors", Editor, "name"),
+        ):  # fmt: skip
+            by_pk = dict(model.objects.filter(pk__in=fields[name]).values_list("pk", attribute))
+            fields[name] = [by_pk[pk] for pk in fields[name]]
     if "article" in fields:
         fields["article"] = Article.objects.get(pk=fields["article"]).import_key
     if "byline" in fields:
