@@ -2,7 +2,7 @@
 """Import speed: N invented wire stories written to a folder, then imported one by one
 and in batches (articles.wire.bulk), each into empty article tables.
 
-    python bench/import.py [--count 100000] [--one-by-one-count 2000]
+    python bench/import.py [--count 100000] [--one-by-one-count 2000] [--workers 2]
                            [--database-url URL] [--folder DIR] [--profile FILE]
 
 Prints, for each mode, stories a second, the peak resident memory of the importing
@@ -10,7 +10,8 @@ process and the statements a story. The stories are articles.generator's (bodies
 to 1,500 words, a power law over places, tags and bylines), as import_seeds reads them:
 a `.txt` file and, for published ones, a `.json` sidecar. One by one is measured on the
 first `--one-by-one-count` of them (at 20-30 a second, 100,000 would take an hour). With
-`--profile`, the batched run is profiled (cProfile) into FILE.
+`--profile`, the batched run is profiled (cProfile, in CPU time) into FILE; with
+`--workers`, it runs in that many processes (import_paths_side_by_side: PostgreSQL).
 """
 
 import argparse
@@ -44,22 +45,39 @@ def empty_article_tables():
         Article.objects.all().delete()
 
 
-def cpu_seconds():
-    """The CPU time this process has used, user and system, in seconds."""
+def cpu_seconds(children=False):
+    """The CPU time this process (or its finished children) used, user and system, in
+    seconds."""
     import resource
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(folder, bulk, limit, profile):
-    """Import `folder` (its first `limit` stories) in this process; print one JSON line."""
+def backend_cpu_seconds(connection):
+    """The CPU time the PostgreSQL server process serving `connection` has used, in
+    seconds (read from /proc: the server on this machine), or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(folder, bulk, limit, profile, workers=1):
+    """Import `folder` (its first `limit` stories) in this process, or in `workers`
+    processes side by side; print one JSON line."""
     import resource
 
     from django.db import connection
 
     from articles.wire.files import iter_wire_files
-    from articles.wire.run import import_paths
+    from articles.wire.run import import_paths, import_paths_side_by_side
 
     empty_article_tables()
     listing = list(iter_wire_files([folder]))[:limit]
@@ -73,24 +91,37 @@ def measure(folder, bulk, limit, profile):
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
-    cpu_started = cpu_seconds()
+        # CPU time, not wall time: on a shared machine the wall clock charges a function
+        # for the time other processes held the core.
+        profiler = cProfile.Profile(time.process_time)
+    server_started = backend_cpu_seconds(connection) if workers == 1 else None
+    cpu_started = cpu_seconds() + cpu_seconds(children=True)
     started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        if profiler:
-            profiler.enable()
-        summary = import_paths(listing, bulk=bulk)
-        if profiler:
-            profiler.disable()
+    if workers > 1:  # statements are counted in each process apart: not here
+        summary = import_paths_side_by_side(listing, workers, bulk=bulk)
+        statements[0] = None
+    else:
+        with connection.execute_wrapper(count):
+            if profiler:
+                profiler.enable()
+            summary = import_paths(listing, bulk=bulk)
+            if profiler:
+                profiler.disable()
     seconds = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu_started
+    cpu = cpu_seconds() + cpu_seconds(children=True) - cpu_started
+    server_cpu = None
+    if server_started is not None:
+        # The same connection unless the import closed it (then not comparable).
+        server_cpu = backend_cpu_seconds(connection)
+        server_cpu = round(server_cpu - server_started, 1) if server_cpu is not None else None
     if profiler:
         profiler.dump_stats(profile)
     stories = len(listing)
     print(
         json.dumps(
             {
-                "mode": "bulk" if bulk else "one by one",
+                "mode": ("bulk" if bulk else "one by one")
+                + (f", {workers} processes" if workers > 1 else ""),
                 "stories": stories,
                 "summary": str(summary),
                 "seconds": round(seconds, 1),
@@ -98,8 +129,17 @@ def measure(folder, bulk, limit, profile):
                 # Of this process alone: on a busy machine, what Python's side would take.
                 "cpu_seconds": round(cpu, 1),
                 "stories_per_cpu_second": round(stories / cpu, 1),
-                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                "statements_per_story": round(statements[0] / stories, 2),
+                # Of the PostgreSQL process serving it (one process only): the triggers,
+                # search vectors and indexes the INSERTs cost.
+                "server_cpu_seconds": server_cpu,
+                # Of the importing process; with workers, of the largest of them.
+                "peak_rss_mib": round(
+                    resource.getrusage(
+                        resource.RUSAGE_CHILDREN if workers > 1 else resource.RUSAGE_SELF
+                    ).ru_maxrss
+                    / 1024
+                ),
+                "statements_per_story": statements[0] and round(statements[0] / stories, 2),
             }
         )
     )
@@ -112,6 +152,9 @@ def main():
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--folder", help="stories written already (else a new temp folder)")
     parser.add_argument("--profile", help="write the batched run's cProfile stats here")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="batched run in this many processes side by side"
+    )
     parser.add_argument("--measure", choices=["bulk", "one"], help=argparse.SUPPRESS)
     options = parser.parse_args()
     env = build_environment(options.database_url)
@@ -123,6 +166,7 @@ def main():
             options.measure == "bulk",
             options.count if options.measure == "bulk" else options.one_by_one_count,
             options.profile,
+            options.workers if options.measure == "bulk" else 1,
         )
         return
 
@@ -145,6 +189,7 @@ def main():
                     sys.executable, __file__, "--measure", mode, "--folder", str(folder),
                     "--count", str(options.count),
                     "--one-by-one-count", str(options.one_by_one_count),
+                    "--workers", str(options.workers),
                     *(["--profile", options.profile] if options.profile and mode == "bulk" else []),
                 ],
                 check=True, env={**env, "PYTHONPATH": str(ROOT)},

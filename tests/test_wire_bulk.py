@@ -3,13 +3,13 @@
 import json
 
 import pytest
-from django.db import transaction
-from reversion.models import Version
+from django.db import connection, transaction
+from reversion.models import Revision, Version
 
 from articles.generator import generate
-from articles.models import Article, ArticleRedirect, Byline, Editor, Tag
+from articles.models import Article, ArticleRedirect, Byline, Editor, Region, Tag
 from articles.wire import bulk
-from articles.wire.run import import_paths
+from articles.wire.run import import_paths, import_paths_side_by_side
 from tests.factories import make_article
 from tests.test_wire_store import ARABIC, SORANI
 from tests.wire_copy import copy_seed, wire, write_doc
@@ -59,8 +59,12 @@ def version_data(version):
             fields.pop("updated_at")
         for name in ("translation_of", "dateline"):
             fields[name] = fields[name] is not None
-        for name in ("regions", "tags", "editors"):
-            fields[name] = len(fields[name])
+        # The links as stored, in their order: slugs and names for ids made in the run.
+        for name, model, attribute in (
+            ("regions", Region, "slug"), ("tags", Tag, "name"), ("editors", Editor, "name"),
+        ):  # fmt: skip
+            by_pk = dict(model.objects.filter(pk__in=fields[name]).values_list("pk", attribute))
+            fields[name] = [by_pk[pk] for pk in fields[name]]
     if "article" in fields:
         fields["article"] = Article.objects.get(pk=fields["article"]).import_key
     if "byline" in fields:
@@ -145,3 +149,35 @@ def test_a_bulk_import_takes_far_fewer_statements_a_story(tmp_path, django_asser
     with django_assert_max_num_queries(200 // 2):
         summary = import_paths([tmp_path], bulk=True)
     assert summary.count("imported") == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_writing_in_batches_leave_what_one_by_one_leaves(tmp_path, monkeypatch):
+    generate(90, seed=13, wire_folder=tmp_path)
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 8)  # several batches a process, names met in each
+    names_before = {model: set(model.objects.values_list("pk", flat=True)) for model in NAMED}
+
+    summary = import_paths([tmp_path])
+    one_by_one = snapshot()
+    undo_import(names_before)
+    side_by_side = import_paths_side_by_side([tmp_path], 2, bulk=True)
+    both = snapshot()
+
+    assert str(side_by_side) == str(summary) == "90 imported, 0 updated, 0 unchanged, 0 failed"
+    assert both["articles"].keys() == one_by_one["articles"].keys()
+    for key, article in one_by_one["articles"].items():
+        assert both["articles"][key] == article, key
+    assert both == one_by_one
+
+
+NAMED = (Tag, Editor, Byline)
+
+
+def undo_import(names_before):
+    """Remove what an import made: its articles, their history, and the names it added."""
+    Article.objects.all().delete()
+    Version.objects.all().delete()
+    Revision.objects.all().delete()
+    for model, before in names_before.items():
+        model.objects.exclude(pk__in=before).delete()

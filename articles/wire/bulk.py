@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
+from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DatabaseError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
@@ -30,7 +30,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
 from .. import slugs
-from ..models import Article, ArticleByline, ArticleRedirect, Byline, Editor, Tag
+from ..models import Article, ArticleByline, ArticleRedirect, Byline, Editor, Region, Tag
 from ..rendering import render_markdown
 from .store import ImportResult, plan_story, store_story
 
@@ -231,8 +231,14 @@ def write_new_articles(run, names):
     Article.tags.through.objects.bulk_create(tag_links)
     Article.editors.through.objects.bulk_create(editor_links)
     ArticleByline.objects.bulk_create(article_bylines)
-    # Serialised from three queries for the batch, in the order one by one would read.
-    prefetch_related_objects(articles, "regions", "tags", "editors")
+    # Serialised in the order one by one reads them: the regions the matcher gave, in
+    # the database's order of the gazetteer (Region.Meta.ordering, under its collation),
+    # rather than loaded again; tags and editors from two queries for the batch.
+    rank = {pk: n for n, pk in enumerate(Region.objects.values_list("pk", flat=True))}
+    for (_, plan), article in zip(run, articles, strict=True):
+        regions = sorted(dict.fromkeys(plan.regions), key=lambda region: rank[region.pk])
+        article._prefetched_objects_cache = {"regions": regions}
+    prefetch_related_objects(articles, "tags", "editors")
     write_history(articles)
     return articles
 
@@ -252,19 +258,38 @@ def write_history(articles):
     Version.objects.bulk_create(versions)
 
 
+class PrefetchedSerializer(JSONSerializer):
+    """Django's JSON serializer, taking prefetched many-to-many links from the prefetch
+    cache alone: Django's own builds (and drops) a queryset for every such field even
+    when the links are prefetched, a third of the time a version took. Same output."""
+
+    def handle_m2m_field(self, obj, field):
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get(field.name)
+        if (
+            prefetched is None
+            or not field.remote_field.through._meta.auto_created
+            or (self.use_natural_foreign_keys and hasattr(field.remote_field.model, "natural_key"))
+        ):
+            return super().handle_m2m_field(obj, field)
+        self._current[field.name] = [
+            self._value_from_field(related, related._meta.pk) for related in prefetched
+        ]
+
+
 def version_of(obj, revision):
     options = _get_options(obj.__class__)
+    if options.format != "json":
+        raise ValueError(f"bulk history is written as JSON, not {options.format}")
+    serializer = PrefetchedSerializer()
+    serializer.serialize(
+        (obj,), fields=options.fields, use_natural_foreign_keys=options.use_natural_foreign_keys
+    )
     return Version(
         revision=revision,
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_id=str(getattr(obj, options.object_id_field)),
         db="default",
         format=options.format,
-        serialized_data=serializers.serialize(
-            options.format,
-            (obj,),
-            fields=options.fields,
-            use_natural_foreign_keys=options.use_natural_foreign_keys,
-        ),
+        serialized_data=serializer.getvalue(),
         object_repr=str(obj),
     )

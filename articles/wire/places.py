@@ -6,6 +6,8 @@ reports the place-like names it could not match. `is_abroad` tells a dateline ou
 Iraq ("ANKARA", "HASANKEYF, Turkey") from an Iraqi one.
 """
 
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ def _fold_table():
 
 
 FOLD = _fold_table()
-_FOLDABLE = re.compile("[" + re.escape("".join(FOLD)) + "]")
+_FOLD_TABLE = str.maketrans(FOLD)
 
 
 def fold(text):
@@ -43,7 +45,7 @@ def fold(text):
 
     Same length as `text`, character for character, so a match's offsets in the folded
     text are its offsets in the original."""
-    return _FOLDABLE.sub(lambda found: FOLD[found.group()], text)
+    return text.translate(_FOLD_TABLE)
 
 
 def name_key(name):
@@ -89,6 +91,7 @@ ARABIC_SPEECH_VERBS = {
     fold(word)
     for word in ("قال", "أكد", "أوضح", "صرح", "ذكر", "أضاف", "أشار", "أعلن", "بين", "تابع")
 }  # fmt: skip
+ARABIC_SCRIPT_TITLES_AND_VERBS = ARABIC_SCRIPT_TITLES | ARABIC_SPEECH_VERBS
 # Verbs of speech after a name: "Salah al-Din Karim said".
 SPEECH_VERBS = {
     "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "noted",
@@ -298,6 +301,83 @@ def _trie_pattern(keys):
     return render(trie)
 
 
+_WORD = re.compile(r"\w+")
+_CLITIC_FORMS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")  # ARABIC_CLITICS, spelt out
+
+
+@functools.cache
+def _every_character():
+    return "".join(map(chr, itertools.chain(range(0xD800), range(0xE000, 0x110000))))
+
+
+@functools.lru_cache(maxsize=4)
+def _case_classes(characters):
+    """{code point: one character of its class} for every character that re.IGNORECASE
+    lets match one of `characters` (a frozenset), and those characters: two characters
+    that may match one another, or one and the same third, share a class. None when a
+    word character may match a character that is not one, or the other way round (the
+    quick search reads names as words)."""
+    characters = sorted(characters)
+    any_of = re.compile("[" + "".join(map(re.escape, characters)) + "]", re.IGNORECASE)
+    each = [re.compile(re.escape(char), re.IGNORECASE) for char in characters]
+    parent, seen = {}, set()
+
+    def root(char):
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for found in set(any_of.findall(_every_character())):
+        for char, pattern in zip(characters, each, strict=True):
+            if pattern.fullmatch(found):
+                if (_WORD.fullmatch(found) is None) != (_WORD.fullmatch(char) is None):
+                    return None
+                seen.update((found, char))
+                low, high = sorted((root(found), root(char)))
+                parent[high] = low
+    return {ord(char): root(char) for char in seen}
+
+
+class _NameSearch:
+    r"""Where the matcher's pattern matches in a folded text, found without trying it at
+    every position: what `pattern.finditer(folded)` gives, match for match.
+
+    A match begins a word (the pattern's (?<!\w), then a clitic and a name, all word
+    characters), and that word is a clitic, the name's first word and, for a name of one
+    word, a suffix. So the text's words are put in canonical case (_case_classes), those
+    that are such a word (`heads`, a set) are found, and the pattern is tried where they
+    stand, from left to right, past the end of each match as finditer goes."""
+
+    def __init__(self, pattern, keys):
+        self.pattern = pattern
+        characters = {char for key in keys for char in key} | set("".join(_CLITIC_FORMS))
+        characters |= set("".join(map(fold, _SUFFIXES)))
+        self.table = _case_classes(frozenset(characters))
+        self.heads = None
+        if self.table is None or not all(_WORD.match(key) for key in keys):
+            return  # not sound for these names: every position is tried
+        heads = {_WORD.match(key).group().translate(self.table) for key in keys}
+        suffixes = [""] + [fold(suffix).translate(self.table) for suffix in _SUFFIXES]
+        clitics = [clitic.translate(self.table) for clitic in _CLITIC_FORMS]
+        self.heads = frozenset(
+            clitic + head + suffix for head in heads for clitic in clitics for suffix in suffixes
+        )
+
+    def finditer(self, folded):
+        if self.heads is None:
+            yield from self.pattern.finditer(folded)
+            return
+        canonical = folded.translate(self.table)
+        heads, match, end = self.heads, self.pattern.match, 0
+        for word in _WORD.finditer(canonical):
+            start = word.start()
+            if start >= end and word.group() in heads:
+                found = match(folded, start)
+                if found:
+                    yield found
+                    end = found.end()
+
+
 _LEADING_KIND = re.compile(
     r"^(?:(?:province|governorate|district|subdistrict|city|town)[\s\-]+of|parezgeha|"
     r"navceya|qezaya|nahiya|bajare|bajaroke)[\s\-]+",
@@ -421,6 +501,7 @@ class PlaceMatcher:
 
     def __init__(self, regions):
         self.places_by_name = {}
+        self._keys = {}  # name_key of names as the pattern matched them
         depth_by_key = {}
 
         def add(key, region, depth):
@@ -451,6 +532,7 @@ class PlaceMatcher:
                 rf"{SUFFIXES}?(?!\w)",
                 re.IGNORECASE,
             )
+            self._names = _NameSearch(self.pattern, list(self.places_by_name))
 
     @classmethod
     def from_gazetteer(cls):
@@ -500,10 +582,15 @@ class PlaceMatcher:
         and people both), which the search for unmatched names skips."""
         if self.pattern is None or not text:
             return [], []
-        found, spans, title_case = {}, [], {}
-        for match in self.pattern.finditer(folded):
+        found, spans, title_case, keys = {}, [], {}, self._keys
+        for match in self._names.finditer(folded):
             spans.append(match.span())
-            key = name_key(match.group("name"))
+            name = match.group("name")
+            key = keys.get(name)
+            if key is None:
+                key = name_key(name)
+                if len(keys) < 100_000:  # the names as written, a few thousand
+                    keys[name] = key
             region = self.places_by_name.get(key)
             if region is None or not self._is_place(text, folded, match, key, title_case):
                 continue
@@ -512,18 +599,21 @@ class PlaceMatcher:
 
     def _is_place(self, text, folded, match, key, title_case):
         start, end = match.span("name")
-        name = text[start:end]
+        arabic_script = _is_arabic_script(text[start:end])
+        # English and Kurmanji: a place's name has a capital ("al-Qaim": after "al-").
+        if (
+            not arabic_script
+            and not _ARTICLE.sub("", _LEADING_KIND.sub("", folded[start:end]))[:1].isupper()
+        ):
+            return False
         word_start, word_before, comma = _word_before(folded, start)
         word_before = word_before.rstrip(".").lower()
-        if _is_arabic_script(name):
+        if arabic_script:
             if match.group("clitic") is None and word_before:
                 bare = word_before[1:] if word_before[:1] in "وف" else word_before
-                if {word_before, bare} & (ARABIC_SCRIPT_TITLES | ARABIC_SPEECH_VERBS):
+                if {word_before, bare} & ARABIC_SCRIPT_TITLES_AND_VERBS:
                     return False
             return key not in CONTEXT_ONLY
-        # English and Kurmanji: a place's name has a capital ("al-Qaim": after "al-").
-        if not _ARTICLE.sub("", _LEADING_KIND.sub("", folded[start:end]))[:1].isupper():
-            return False
         if key in CONTEXT_ONLY and word_before not in PLACE_PREPOSITIONS:
             return False
         if word_before in TITLES:
