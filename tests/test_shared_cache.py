@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 
 from articles import archive_cache
-from articles.cache_backends import FailSafeRedisCache
 from articles.models import Article
 from articles.views import HomeView
+from tests.cache_contents import raw_values
 from tests.factories import make_article
 
 # Requests in threads, as a server's: each needs to see what the others committed.
@@ -171,15 +171,6 @@ def test_a_value_computed_by_a_request_given_a_previous_one_is_not_cached_as_cur
     assert archive_cache.cached_for_archive(("other",), lambda: "computed again") == (
         "computed again"
     )
-
-
-def raw_values(cache):
-    """The bytes of every value `cache` holds: what another process could be given."""
-    if isinstance(cache, FailSafeRedisCache):
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=cache.key_prefix + ":*"))
-        return [value for value in client.mget(keys) if isinstance(value, bytes)] if keys else []
-    return list(cache._cache.values())
 
 
 @pytest.mark.django_db  # no threads; the roles' groups as migrations made them
