@@ -1,4 +1,4 @@
-"""Counts and facets cached until the public archive changes.
+"""Counts, facets and pages cached until the public archive changes.
 
 Counting and faceting a million articles costs hundreds of milliseconds, and the answer is
 the same for every reader until something public changes. So they are cached under the
@@ -17,6 +17,14 @@ so a new story, or a scheduled one falling due, leaves them alone and only the r
 month or two is counted again: at a million articles that is the difference between
 counting 960,000 rows and counting a few thousand.
 
+A third, the *removal* version, moves only when a published article stops being public or
+may have (withdrawn, unpublished, deleted, moved later in time) and when a place, tag or
+byline is deleted. The caches may be shared by every process and server (Redis, see
+settings.CACHES), and after a publication or an edit a page or count is rendered again
+by one request while the others get the previous one for at most
+settings.CACHE_GRACE_SECONDS (`lookup`); the previous one is kept per removal version,
+so after a removal nobody is given it: every reader gets the archive without the story.
+
 The triggers are (re)installed after every migrate: SQLite drops a table's triggers when a
 migration rebuilds the table, and the suite checks they fire on both databases.
 """
@@ -29,6 +37,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.utils import timezone, translation
@@ -39,7 +48,23 @@ BUMP_ALL = (
     f"UPDATE {STATE_TABLE} SET version = version + 1, "
     "history_version = history_version + 1 WHERE id = 1"
 )
+# Migration 0017 adds it; migrations before it install triggers without it.
+REMOVAL_COLUMN = "removal_version"
+BUMP_REMOVAL = f"UPDATE {STATE_TABLE} SET {REMOVAL_COLUMN} = {REMOVAL_COLUMN} + 1 WHERE id = 1"
 PUBLIC = "status = 'published'"  # scheduled included: over-invalidating is safe
+
+
+def removed(old, new=None):
+    """SQL: the published row `old` is gone, or its `new` self may no longer be public
+    (another status, or dated later: perhaps into the future)."""
+    if new is None:
+        return f"{old}.{PUBLIC}"
+    return (
+        f"({old}.{PUBLIC} AND ({new}.id IS NULL OR {new}.status <> 'published' "
+        f"OR {new}.published_at IS NULL OR {new}.published_at > {old}.published_at))"
+    )
+
+
 # Articles and their links move the version only when a published article is involved,
 # so an editor saving a draft does not empty every reader's cache. The gazetteer, tags
 # and bylines are small and named on public pages: any write moves it.
@@ -51,17 +76,21 @@ EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 # One function for every event, as in PostgreSQL's own transition-table example: each
 # statement only reads the transition tables its event has (plpgsql plans lazily).
-def postgresql_functions():
+def postgresql_functions(with_removal=True):
     # Whether a public row is dated before this month began, in the newsroom's time.
     zone = settings.TIME_ZONE.replace("'", "")
     past = (
         f"published_at < (date_trunc('month', now() AT TIME ZONE '{zone}') AT TIME ZONE '{zone}')"
     )
+    removal_bump = BUMP_REMOVAL if with_removal else "NULL"
     return [
         f"""
 CREATE OR REPLACE FUNCTION articles_bump_archive_version() RETURNS trigger AS $$
 BEGIN
     {BUMP_ALL};
+    IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
+        {removal_bump};
+    END IF;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
@@ -71,10 +100,21 @@ CREATE OR REPLACE FUNCTION articles_bump_if_public_article() RETURNS trigger AS 
 DECLARE
     public_row_changed boolean := false;
     past_row_changed boolean := false;
+    public_row_removed boolean := false;
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         public_row_changed := EXISTS (SELECT 1 FROM old_rows WHERE {PUBLIC});
         past_row_changed := EXISTS (SELECT 1 FROM old_rows WHERE {PUBLIC} AND {past});
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        public_row_removed := public_row_changed;
+    ELSIF TG_OP = 'UPDATE' AND public_row_changed THEN
+        public_row_removed := EXISTS (
+            SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
+            WHERE {removed("o", "n")});
+    END IF;
+    IF public_row_removed THEN
+        {removal_bump};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         public_row_changed := public_row_changed
@@ -155,7 +195,7 @@ def postgresql_triggers():
             )
 
 
-def sqlite_triggers():
+def sqlite_triggers(with_removal=True):
     def involves_public(table, row):
         if table == ARTICLE_TABLE:
             return f"{row}.{PUBLIC}"
@@ -170,20 +210,37 @@ def sqlite_triggers():
                 when = "WHEN " + " OR ".join(involves_public(table, row) for row in rows[event])
             yield f"DROP TRIGGER IF EXISTS {name}"
             yield f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {BUMP_ALL}; END"
+    removals = {
+        (ARTICLE_TABLE, "UPDATE"): f"WHEN {removed('OLD', 'NEW')}",
+        (ARTICLE_TABLE, "DELETE"): f"WHEN {removed('OLD')}",
+        **{(table, "DELETE"): "" for table in NAME_TABLES},
+    }
+    for (table, event), when in removals.items():
+        name = f"{table}_archive_removal_{event.lower()}"
+        yield f"DROP TRIGGER IF EXISTS {name}"
+        if with_removal:
+            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {BUMP_REMOVAL}; END"
 
 
-def install_version_triggers(connection):
-    """Idempotent: statement-level triggers on PostgreSQL, row-level ones on SQLite."""
+def install_version_triggers(connection, with_removal=None):
+    """Idempotent: statement-level triggers on PostgreSQL, row-level ones on SQLite.
+
+    They move the removal version where the state table has it (`with_removal` None), or
+    as `with_removal` says: migrations before 0017 get triggers that leave it out."""
     with connection.cursor() as cursor:
+        if with_removal is None:
+            columns = connection.introspection.get_table_description(cursor, STATE_TABLE)
+            with_removal = REMOVAL_COLUMN in {column.name for column in columns}
         if connection.vendor == "postgresql":
-            for statement in [*postgresql_functions(), *postgresql_triggers()]:
+            for statement in [*postgresql_functions(with_removal), *postgresql_triggers()]:
                 cursor.execute(statement)
         elif connection.vendor == "sqlite":
-            for statement in sqlite_triggers():
+            for statement in sqlite_triggers(with_removal):
                 cursor.execute(statement)
+        names = ["version", "history_version", *([REMOVAL_COLUMN] if with_removal else [])]
         cursor.execute(
-            f"INSERT INTO {STATE_TABLE} (id, version, history_version) SELECT 1, 0, 0 "
-            f"WHERE NOT EXISTS "
+            f"INSERT INTO {STATE_TABLE} (id, {', '.join(names)}) "
+            f"SELECT 1, {', '.join('0' for _ in names)} WHERE NOT EXISTS "
             f"(SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"
         )
 
@@ -245,7 +302,7 @@ def version_query():
         newest_sql, params = newest.query.sql_with_params()
         moments = [i for i, p in enumerate(params) if isinstance(p, datetime.datetime)]
         sql = (
-            f"SELECT version, history_version, ({newest_sql}) "  # noqa: S608
+            f"SELECT version, history_version, ({newest_sql}), {REMOVAL_COLUMN} "  # noqa: S608
             f"FROM {STATE_TABLE} WHERE id = 1"
         )
         if len(moments) != 1:  # not the shape expected: compile afresh every time
@@ -263,9 +320,9 @@ clock = time.monotonic
 
 
 def archive_version(max_age=0):
-    """(version, history version, newest public article's pk), or None where the state
-    row is missing. With `max_age` (seconds), a version this process read that recently
-    will do, without asking the database."""
+    """(version, history version, newest public article's pk, removal version), or None
+    where the state row is missing. With `max_age` (seconds), a version this process read
+    that recently will do, without asking the database."""
     global _last_read
     memo = _request_memo.get()
     if memo is not None and "version" in memo:
@@ -287,52 +344,137 @@ def archive_version(max_age=0):
     return version
 
 
-def archive_cache_key(key, *, history=False, max_age=0):
-    """A cache key for `key` (a tuple of strings) at the archive's current version (or,
-    with `history`, its history version), or None where there is no version to key on
-    (nothing may be cached then). `max_age`: as for archive_version().
-
-    The key carries the active language: each language's edition counts its own
-    articles and names places in its own words, so no page, count or fragment cached
-    for one language is ever given to another."""
-    state = archive_version(max_age)
-    if state is None:
-        return None
-    version, history_version, newest = state
-    scope = ("history", history_version) if history else (version, newest)
+def _digest(scope, key):
+    # The key carries the active language: each language's edition counts its own
+    # articles and names places in its own words, so no page, count or fragment cached
+    # for one language is ever given to another.
     language = translation.get_language()
     return "archive:" + hashlib.sha256(repr((scope, language, key)).encode()).hexdigest()
 
 
-# When a change empties the cache, the threads of a process that ask for the same
-# costly count at once wait for the first to compute it instead of all computing it.
-# One lock per key: a computation may itself read another cached value (the facets read
-# the gazetteer), so a lock shared between keys could wait on itself.
+def _scopes(state, history):
+    """(the scope a value is fresh for, the scope its previous value is kept under)."""
+    version, history_version, newest, removal = state
+    if history:
+        return ("history", history_version), None
+    return (version, newest), ("previous", removal)
+
+
+def used_a_previous_value():
+    """Whether this request was given a previous value (see `lookup`): then nothing it
+    computes may be cached as current."""
+    memo = _request_memo.get()
+    return bool(memo and memo.get("previous"))
+
+
+def archive_cache_key(key, *, history=False, max_age=0):
+    """A cache key for `key` (a tuple of strings) at the archive's current version (or,
+    with `history`, its history version), or None where nothing may be cached: there is
+    no version to key on, or this request used a previous value. `max_age`: as for
+    archive_version()."""
+    state = archive_version(max_age)
+    if state is None or used_a_previous_value():
+        return None
+    return _digest(_scopes(state, history)[0], key)
+
+
+MISSING = object()  # what Entry.value is when the cache holds nothing (None may be held)
+
+# The wall clock, shared by every server (their clocks kept by NTP), for the grace.
+wall_clock = time.time
+
+
+class Entry:
+    """Where one value lives in a cache at the archive's current version (see `lookup`).
+
+    `value`: what the cache holds, or MISSING: then compute it and `save` it.
+    `previous`: whether `value` is the previous version's, given during the grace."""
+
+    def __init__(self, store, fresh, previous_key, value=MISSING, previous=False):
+        self.store = store
+        self.fresh = fresh
+        self.previous_key = previous_key
+        self.value = value
+        self.previous = previous
+
+    def save(self, value, timeout=DEFAULT_TIMEOUT):
+        """Store `value` as current (and as the previous one for the next version), unless
+        this request used a previous value: what it computed may be out of date."""
+        if used_a_previous_value():
+            return
+        values = {self.fresh: value}
+        if self.previous_key:
+            values[self.previous_key] = self.fresh  # where the value is, not a second copy
+        self.store.set_many(values, timeout)
+
+
+def lookup(store, key, *, history=False, max_age=0, previous_ok=False):
+    """The Entry for `key` (a tuple of strings) in `store` (a Django cache) at the
+    archive's current version, or None where nothing may be cached (no state row).
+
+    With `previous_ok`, in a request: when the archive moved on since the value was
+    stored (a publication, an edit) the first request to find it missing is told to
+    compute it, and every other request for the next settings.CACHE_GRACE_SECONDS is
+    given the value stored before (`entry.previous`), if it was stored since the last
+    removal (see the module's docstring): never a withdrawn story's. A request given one
+    caches nothing it computes as current. The grace runs from the first request's
+    miss, on every server alike: the cache holds that moment (`store.add`)."""
+    state = archive_version(max_age)
+    if state is None:
+        return None
+    fresh_scope, previous_scope = _scopes(state, history)
+    fresh = _digest(fresh_scope, key)
+    grace = settings.CACHE_GRACE_SECONDS
+    if not (previous_ok and previous_scope and grace > 0 and _request_memo.get() is not None):
+        return Entry(store, fresh, None, store.get(fresh, MISSING))
+    previous_key = _digest(previous_scope, key)
+    found = store.get_many([fresh, previous_key])
+    entry = Entry(store, fresh, previous_key, found.get(fresh, MISSING))
+    where = found.get(previous_key)
+    if entry.value is not MISSING or where is None or where == fresh:
+        return entry
+    now = wall_clock()
+    missed = fresh + ":missed"  # when the first request found it missing
+    if store.add(missed, now, timeout=max(60, int(grace * 10))):
+        return entry  # the first: it computes
+    found = store.get_many([missed, where])
+    since = found.get(missed)
+    if since is None or now - since >= grace or where not in found:
+        return entry
+    _request_memo.get()["previous"] = True
+    return Entry(store, fresh, previous_key, found[where], previous=True)
+
+
+# When a change empties the cache and there is no previous value to give, the threads of
+# a process that ask for the same costly count at once wait for the first to compute it
+# (it started first, so it ends first) instead of all computing it. One lock per key: a
+# computation may itself read another cached value (the facets read the gazetteer), so a
+# lock shared between keys could wait on itself.
 _locks_guard = threading.Lock()
 _compute_locks = {}
-_MISSING = object()
 
 
-def cached_for_archive(key, compute, *, history=False):
+def cached_for_archive(key, compute, *, history=False, previous_ok=False):
     """compute(), cached until the public archive changes (key: a tuple of strings), or
-    with `history`, until a public article dated before this month changes."""
-    digest = archive_cache_key(key, history=history)
-    if digest is None:
+    with `history`, until a public article dated before this month changes. With
+    `previous_ok`, the value before the change may be given during the grace (see
+    `lookup`): for costly counts and facets, whose page is then not cached."""
+    entry = lookup(cache, key, history=history, previous_ok=previous_ok)
+    if entry is None:
         return compute()
-    value = cache.get(digest, _MISSING)
-    if value is not _MISSING:
-        return value
+    if entry.value is not MISSING:
+        return entry.value
     with _locks_guard:
-        lock = _compute_locks.setdefault(digest, threading.Lock())
+        lock = _compute_locks.setdefault(entry.fresh, threading.Lock())
     try:
         with lock:
-            value = cache.get(digest, _MISSING)
-            if value is _MISSING:
+            value = cache.get(entry.fresh, MISSING)
+            if value is MISSING:
                 value = compute()
-                cache.set(digest, value, timeout=settings.ARCHIVE_CACHE_SECONDS)
+                entry.save(value, timeout=settings.ARCHIVE_CACHE_SECONDS)
     finally:
         with _locks_guard:
-            _compute_locks.pop(digest, None)
+            _compute_locks.pop(entry.fresh, None)
     return value
 
 

@@ -1,13 +1,25 @@
-"""A process-local cache bounded in bytes, not only in entries.
+"""The site's two cache backends (settings.CACHES).
 
-Django's LocMemCache is bounded by MAX_ENTRIES alone, so its memory is MAX_ENTRIES times
-whatever the largest values are: a few thousand pages of a few megabytes each are
-gigabytes. This backend also keeps the total size of the stored (pickled) values and
-their keys under OPTIONS["MAX_BYTES"], dropping the least recently used entries first,
-and stores no value larger than OPTIONS["MAX_ENTRY_BYTES"]."""
+ByteBoundedLocMemCache, without REDIS_URL: a process-local cache bounded in bytes, not
+only in entries. Django's LocMemCache is bounded by MAX_ENTRIES alone, so its memory is
+MAX_ENTRIES times whatever the largest values are: a few thousand pages of a few megabytes
+each are gigabytes. This backend also keeps the total size of the stored (pickled) values
+and their keys under OPTIONS["MAX_BYTES"], dropping the least recently used entries first,
+and stores no value larger than OPTIONS["MAX_ENTRY_BYTES"].
+
+FailSafeRedisCache, with REDIS_URL: Django's RedisCache, shared by every process and
+server, that a Redis out of reach cannot turn into an error page."""
+
+import logging
+import re
+import threading
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
 
 # Shared, like LocMemCache's own stores, by every instance (one a thread) of one name.
 _usage = {}
@@ -73,3 +85,77 @@ class ByteBoundedLocMemCache(LocMemCache):
             self._expire_info.clear()
             self._usage.sizes.clear()
             self._usage.total = 0
+
+
+class FailSafeRedisCache(RedisCache):
+    """RedisCache for a cache that may fail: when Redis cannot be reached, or answers
+    with an error or a value that no longer unpickles (a release changed its class), a
+    read is a miss (`get` gives the default, `get_many` {}, `add` False), a write does
+    nothing and a warning is logged; the page is rendered from the database. After a
+    failure the process leaves Redis alone for OPTIONS["DOWN_SECONDS"] (default 5), so
+    that a Redis that does not answer costs each request nothing rather than a timeout
+    per value. `incr` raises as RedisCache's does.
+
+    `clear` deletes this cache's keys (KEY_PREFIX, any version) rather than the whole
+    Redis database, which other caches and deployments may share."""
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        self.down_seconds = float(options.pop("DOWN_SECONDS", 5))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._down_until = 0.0
+        self._down_lock = threading.Lock()
+
+    def _guarded(self, method, failed, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return failed
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - a cache that fails is a cache that misses
+            with self._down_lock:
+                self._down_until = time.monotonic() + self.down_seconds
+            logger.warning(
+                "Cache %s failed (%s: %s); rendering without it for %s s",
+                method,
+                type(error).__name__,
+                error,
+                self.down_seconds,
+            )
+            return failed
+
+    def get(self, key, default=None, version=None):
+        return self._guarded("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded("has_key", False, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("add", False, key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guarded("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded("delete_many", None, keys, version)
+
+    def clear(self):
+        if not self.key_prefix:
+            return super().clear()
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return True

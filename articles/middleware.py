@@ -6,7 +6,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
-from .archive_cache import archive_cache_key
+from . import archive_cache
 from .querystring import canonical_query
 
 # Read by every page: the site-wide search box (base.html) shows the current `q`.
@@ -64,11 +64,16 @@ class PublicCachingMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Whole public pages for readers, cached per archive version (archive_cache): the
-    same page is rendered once per process until something public changes, and a
-    cached page costs one indexed query. Only what PublicCachingMiddleware marked public
-    is stored, and only for requests without a session: an editor always gets a fresh
-    page, previews included.
+    """Whole public pages for readers, cached per archive version (archive_cache) in
+    caches["pages"] (with REDIS_URL shared by every process and server): the same page
+    is rendered once until something public changes, and a cached page costs one
+    indexed query. Only what PublicCachingMiddleware marked public is stored, and only
+    for requests without a session: an editor always gets a fresh page, previews
+    included, and no draft reaches the cache.
+
+    After a publication or an edit, one request renders a page again while the others
+    are given the page as it was, for at most settings.CACHE_GRACE_SECONDS; after a
+    withdrawal every reader gets the page without the story (see archive_cache.lookup).
 
     A page is keyed by its path and the canonical form of the parameters its view
     reads (the view's `query_parameters`, see articles.querystring): unknown parameters,
@@ -89,16 +94,19 @@ class PublicPageCacheMiddleware:
         if page is None:
             return self.get_response(request)
         key = ("page", request.scheme, request.get_host(), page)
-        pages = caches["pages"]
-        digest = archive_cache_key(key, max_age=settings.PAGE_CACHE_VERSION_SECONDS)
-        stored = pages.get(digest) if digest else None
-        if stored is not None:
-            status, headers, content = stored
+        entry = archive_cache.lookup(
+            caches["pages"],
+            key,
+            max_age=settings.PAGE_CACHE_VERSION_SECONDS,
+            previous_ok=True,
+        )
+        if entry is not None and entry.value is not archive_cache.MISSING:
+            status, headers, content = entry.value
             return HttpResponse(content, status=status, headers=headers)
         response = self.get_response(request)
-        if digest and self.is_storable(response):
+        if entry is not None and self.is_storable(response):
             set_response_etag(response)  # once, rather than hashing the page on every hit
-            pages.set(digest, (response.status_code, dict(response.items()), response.content))
+            entry.save((response.status_code, dict(response.items()), response.content))
         return response
 
     @staticmethod

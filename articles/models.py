@@ -819,6 +819,8 @@ class ArchiveState(models.Model):
     version = models.BigIntegerField(default=0)
     # Moves only for changes to months that are over (see count_with_history).
     history_version = models.BigIntegerField(default=0)
+    # Moves when a public article may stop being public: no previous page then (see lookup).
+    removal_version = models.BigIntegerField(default=0)
 
     def __str__(self):
         return f"Archive version {self.version}"

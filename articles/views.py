@@ -87,7 +87,9 @@ class PublishedArticlesMixin:
         # A page's result is named by its path (region, tag, month...) and edition.
         key = ("count", *self.edition_key)
         return cached_for_archive(
-            key, lambda: count_with_history(key, queryset.order_by(), lambda part: part.count())
+            key,
+            lambda: count_with_history(key, queryset.order_by(), lambda part: part.count()),
+            previous_ok=True,
         )
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -169,6 +171,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 every_language=self.filterset.in_every_language(),
                 selected_language=cleaned.get("language"),
             ),
+            previous_ok=True,
         )
 
     def result_count(self, queryset):

@@ -12,7 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8917
+# BENCH_PORT: another port, for benchmarks run side by side.
+PORT = int(os.environ.get("BENCH_PORT", "8917"))
 BASE = f"http://127.0.0.1:{PORT}"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench"
 # Two cores: a worker a core, threads to overlap database waits.

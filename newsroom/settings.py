@@ -279,38 +279,72 @@ PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "60"))
 ARCHIVE_CACHE_SECONDS = int(env("ARCHIVE_CACHE_SECONDS", "3600"))
 # Exports a process streams at once; more meanwhile get a 429 (see articles.exports).
 EXPORTS_PER_PROCESS = max(1, int(env("EXPORTS_PER_PROCESS", "2")))
-# Per process: the key carries the archive version read from the database, so a worker's
-# cache is never stale, only unshared.
+# The key carries the archive version read from the database (articles.archive_cache).
 # Whole public pages cached for readers per archive version (PAGE_CACHE=0 turns it off).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a process may serve cached pages on the archive version it last read, without
 # asking the database again: a change reaches readers that much later (browsers and
 # proxies already keep a page PUBLIC_CACHE_SECONDS), and a cached page costs no query.
 PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
+# After a publication or an edit, while one request renders a page (or count) again,
+# other readers get it as it was for at most this long (seconds; 0: never). A withdrawn,
+# unpublished or deleted story is never given so (articles.archive_cache.lookup).
+CACHE_GRACE_SECONDS = float(env("CACHE_GRACE_SECONDS", "5"))
 MEGABYTE = 2**20
-# Bounded in bytes as well as entries (articles/cache_backends.py), per process.
-CACHES = {
-    # Counts, facets, the gazetteer, tags and bylines in use, list fragments.
-    "default": {
-        "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
-        "OPTIONS": {
-            "MAX_ENTRIES": 5000,
-            "MAX_BYTES": int(env("ARCHIVE_CACHE_MEGABYTES", "128")) * MEGABYTE,
-            "MAX_ENTRY_BYTES": 16 * MEGABYTE,
+# One cache for every process and server: with REDIS_URL (redis://host:6379/0), counts,
+# facets, fragments and whole pages live in Redis, through Django's own RedisCache; an
+# unreachable Redis makes misses, never errors (articles/cache_backends.py). Without it,
+# each process keeps its own in memory, bounded in bytes as well as entries.
+REDIS_URL = env("REDIS_URL", "")
+# Every key starts with this and CACHE_VERSION: deployments sharing one Redis each need
+# their own prefix; a new CACHE_VERSION drops every entry (say, after restoring a backup).
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "newsroom")
+CACHE_VERSION = int(env("CACHE_VERSION", "1"))
+if REDIS_URL:
+    REDIS_OPTIONS = {
+        # Seconds: a Redis that does not answer costs a reader at most this, then
+        # DOWN_SECONDS of rendering without it before it is tried again.
+        "socket_connect_timeout": float(env("REDIS_TIMEOUT", "0.25")),
+        "socket_timeout": float(env("REDIS_TIMEOUT", "0.25")),
+        "DOWN_SECONDS": float(env("REDIS_DOWN_SECONDS", "5")),
+    }
+    CACHES = {
+        alias: {
+            "BACKEND": "articles.cache_backends.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
+            "VERSION": CACHE_VERSION,
+            "TIMEOUT": timeout,
+            "OPTIONS": REDIS_OPTIONS,
+        }
+        for alias, timeout in [
+            ("default", ARCHIVE_CACHE_SECONDS),
+            ("pages", int(env("PAGE_CACHE_SECONDS", "300"))),
+        ]
+    }
+else:
+    CACHES = {
+        # Counts, facets, the gazetteer, tags and bylines in use, list fragments.
+        "default": {
+            "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 5000,
+                "MAX_BYTES": int(env("ARCHIVE_CACHE_MEGABYTES", "128")) * MEGABYTE,
+                "MAX_ENTRY_BYTES": 16 * MEGABYTE,
+            },
         },
-    },
-    # Whole public pages for readers (articles.middleware.PublicPageCacheMiddleware).
-    "pages": {
-        "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": int(env("PAGE_CACHE_SECONDS", "300")),
-        "OPTIONS": {
-            "MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "2000")),
-            "MAX_BYTES": int(env("PAGE_CACHE_MEGABYTES", "64")) * MEGABYTE,
-            "MAX_ENTRY_BYTES": 2 * MEGABYTE,
+        # Whole public pages for readers (articles.middleware.PublicPageCacheMiddleware).
+        "pages": {
+            "BACKEND": "articles.cache_backends.ByteBoundedLocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": int(env("PAGE_CACHE_SECONDS", "300")),
+            "OPTIONS": {
+                "MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "2000")),
+                "MAX_BYTES": int(env("PAGE_CACHE_MEGABYTES", "64")) * MEGABYTE,
+                "MAX_ENTRY_BYTES": 2 * MEGABYTE,
+            },
         },
-    },
-}
+    }
 
 # Production hardening: on whenever DEBUG is off, each overridable for a proxy setup.
 if not DEBUG:

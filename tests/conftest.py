@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -5,6 +7,16 @@ from django.test import Client
 from articles.roles import EDITOR, REPORTER
 from tests import factories
 from tests.factories import make_staff
+
+
+def pytest_configure(config):
+    # With REDIS_URL the caches are shared: this run's keys get a prefix of their own, so
+    # that clearing them (below) leaves every other run's and deployment's alone.
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        for alias in settings.CACHES:
+            settings.CACHES[alias]["KEY_PREFIX"] += f":test-{os.getpid()}"
 
 
 @pytest.fixture
@@ -55,7 +67,7 @@ def pages_follow_every_change_at_once(settings):
 @pytest.fixture(autouse=True)
 def empty_caches():
     # A rolled-back test can leave the archive version where the next test starts, so
-    # one test's cached counts must not meet another's.
+    # one test's cached counts must not meet another's. In Redis, only this run's keys.
     for cache in caches.all():
         cache.clear()
     yield

@@ -17,6 +17,7 @@ from articles.models import Article, Region
 from tests.factories import at, make_article, make_tag, region
 
 pytestmark = pytest.mark.django_db
+ONE_DAY = datetime.timedelta(days=1)
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL's own: SQLite's triggers move both versions on every change (it has "
@@ -30,6 +31,10 @@ def version_number():
 
 def history_version():
     return archive_version()[1]
+
+
+def removal_version():
+    return archive_version()[3]
 
 
 def count_shown(client, url="/articles/?language=all"):
@@ -298,3 +303,58 @@ def test_a_bulk_load_analyzes_the_tables_each_time_it_doubles_them():
     make_article()
     statistics.add(1)
     assert planner_rows() == 4
+
+
+@pytest.mark.parametrize(
+    "remove",
+    [
+        lambda a: Article.objects.filter(pk=a.pk).update(status=Article.Status.WITHDRAWN),
+        lambda a: Article.objects.filter(pk=a.pk).update(status=Article.Status.DRAFT),
+        lambda a: Article.objects.filter(pk=a.pk).update(
+            published_at=timezone.now() + datetime.timedelta(days=1)
+        ),
+        lambda a: a.delete(),
+        lambda a: Article.objects.all().delete(),
+    ],
+    ids=["withdrawn", "unpublished", "rescheduled", "deleted", "deleted-in-bulk"],
+)
+def test_a_story_leaving_the_public_moves_the_removal_version(remove):
+    article = make_article(tags=["Floods"])
+    before = version_number(), removal_version()
+    remove(article)
+    assert version_number() > before[0]
+    assert removal_version() > before[1]
+
+
+def test_deleting_a_tag_moves_the_removal_version():
+    make_tag("Floods").delete()  # the first write makes the tag; only its deletion counts
+    before = removal_version()
+    make_tag("Drought").delete()
+    assert removal_version() > before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: make_article(),  # a publication
+        lambda a: Article.objects.filter(pk=a.pk).update(headline="Edited"),
+        lambda a: a.tags.add(make_tag("Floods")),
+        lambda a: Article.objects.filter(pk=a.pk).update(published_at=a.published_at - ONE_DAY),
+        lambda a: make_article(status=Article.Status.DRAFT),
+        lambda a: Region.objects.filter(slug="duhok").update(name="Dohuk"),
+    ],
+    ids=["published", "edited", "tagged", "dated-earlier", "draft", "place-renamed"],
+)
+def test_publications_and_edits_leave_the_removal_version_alone(change):
+    article = make_article()
+    before = removal_version()
+    change(article)
+    assert removal_version() == before
+
+
+def test_drafts_leave_every_version_alone():
+    draft = make_article(status=Article.Status.DRAFT)
+    before = archive_version()
+    Article.objects.filter(pk=draft.pk).update(headline="Edited", status=Article.Status.REVIEW)
+    draft.delete()
+    assert archive_version() == before

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = "test-only-" + "k" * 50
 
 
-def import_settings(tmp_path, environment, local_env=None):
+def import_settings(tmp_path, environment, local_env=None, show="s.DEBUG, s.SECRET_KEY == KEY"):
     package = tmp_path / "newsroom"
     package.mkdir(exist_ok=True)
     (package / "__init__.py").write_text("")
@@ -28,7 +28,7 @@ def import_settings(tmp_path, environment, local_env=None):
         [
             sys.executable,
             "-c",
-            f"import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY == {PRODUCTION_KEY!r})",
+            f"import newsroom.settings as s; KEY = {PRODUCTION_KEY!r}; print({show})",
         ],
         cwd=tmp_path,
         env=clean,
@@ -75,3 +75,31 @@ def test_environment_wins_over_local_env(tmp_path):
     result = import_settings(tmp_path, {"DEBUG": "0"}, local_env="DEBUG=1\n")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+CACHES_SHOWN = (
+    "*[(a, c['BACKEND'].rsplit('.', 1)[1], c.get('LOCATION'), c.get('KEY_PREFIX'), "
+    "c.get('VERSION')) for a, c in sorted(s.CACHES.items())]"
+)
+
+
+def test_without_redis_url_each_process_caches_in_its_own_memory(tmp_path):
+    result = import_settings(tmp_path, {"SECRET_KEY": PRODUCTION_KEY}, show=CACHES_SHOWN)
+    assert result.returncode == 0, result.stderr
+    assert "ByteBoundedLocMemCache" in result.stdout
+    assert "Redis" not in result.stdout
+
+
+def test_with_redis_url_both_caches_are_shared_prefixed_and_versioned(tmp_path):
+    environment = {
+        "SECRET_KEY": PRODUCTION_KEY,
+        "REDIS_URL": "redis://10.0.0.5:6379/2",
+        "CACHE_KEY_PREFIX": "staging",
+        "CACHE_VERSION": "7",
+    }
+    result = import_settings(tmp_path, environment, show=CACHES_SHOWN)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "('default', 'FailSafeRedisCache', 'redis://10.0.0.5:6379/2', 'staging:default', 7) "
+        "('pages', 'FailSafeRedisCache', 'redis://10.0.0.5:6379/2', 'staging:pages', 7)"
+    )
