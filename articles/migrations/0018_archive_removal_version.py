@@ -28,7 +28,7 @@ def install_without_removal(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0016_agency_aliases")]
+    dependencies = [("articles", "0017_search_words_per_statement")]
 
     operations = [
         migrations.RunPython(drop_sqlite_triggers, install_without_removal),
