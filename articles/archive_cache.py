@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils import timezone, translation
 
 STATE_TABLE = "articles_archivestate"
@@ -289,7 +289,17 @@ request_finished.connect(_end_memo, dispatch_uid="archive_version_memo_end")
 _compiled_version_queries = {}
 
 
-def version_query():
+def reader_connection():
+    """The connection readers' queries use now: the replica in a reader's request where
+    there is one (newsroom.db_routers), else the primary. The version must come from the
+    server the page's rows come from, or a page read from a lagging replica could be
+    cached under the primary's newer version and outlive the lag."""
+    from .models import ArchiveState
+
+    return connections[router.db_for_read(ArchiveState)]
+
+
+def version_query(connection=connection):
     """The version query's SQL and parameters, "now" among them, built from published().
 
     Every cached page pays for this query, and the ORM's compiling it cost more than
@@ -299,7 +309,7 @@ def version_query():
     compiled = _compiled_version_queries.get(connection.alias)
     if compiled is None:
         newest = Article.objects.published().order_by("-published_at", "-pk").values("pk")[:1]
-        newest_sql, params = newest.query.sql_with_params()
+        newest_sql, params = newest.query.get_compiler(connection=connection).as_sql()
         moments = [i for i, p in enumerate(params) if isinstance(p, datetime.datetime)]
         sql = (
             f"SELECT version, history_version, ({newest_sql}), {REMOVAL_COLUMN} "  # noqa: S608
@@ -314,33 +324,37 @@ def version_query():
     return sql, params
 
 
-# The last version this process read, and when (by `clock`), for archive_version(max_age).
-_last_read = (None, float("-inf"))
+# The last version this process read from each database, and when (by `clock`), for
+# archive_version(max_age): {alias: (version, read at)}.
+_last_read = {}
+_NEVER = (None, float("-inf"))
 clock = time.monotonic
 
 
 def archive_version(max_age=0):
     """(version, history version, newest public article's pk, removal version), or None
-    where the state row is missing. With `max_age` (seconds), a version this process read
-    that recently will do, without asking the database."""
-    global _last_read
+    where the state row is missing, read from the database readers' queries go to
+    (reader_connection()). With `max_age` (seconds), a version this process read from
+    that database that recently will do, without asking it."""
+    connection = reader_connection()
+    alias = connection.alias
     memo = _request_memo.get()
-    if memo is not None and "version" in memo:
-        return memo["version"]
+    if memo is not None and ("version", alias) in memo:
+        return memo["version", alias]
     if max_age:
-        version, read_at = _last_read
+        version, read_at = _last_read.get(alias, _NEVER)
         if clock() - read_at < max_age:
             return version
     read_at = clock()
     with connection.cursor() as cursor:
-        cursor.execute(*version_query())
+        cursor.execute(*version_query(connection))
         version = cursor.fetchone()
     if memo is not None:
-        memo["version"] = version
+        memo["version", alias] = version
     # Shared only when read outside a transaction, which might yet roll back the writes
     # that moved it, and only if no later read was shared meanwhile.
-    if not connection.in_atomic_block and read_at >= _last_read[1]:
-        _last_read = (version, read_at)
+    if not connection.in_atomic_block and read_at >= _last_read.get(alias, _NEVER)[1]:
+        _last_read[alias] = (version, read_at)
     return version
 
 

@@ -68,9 +68,9 @@ def wait_for(url, seconds=30):
 
 
 @contextlib.contextmanager
-def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None):
-    """Serve the site on PORT while the block runs; yields the log file's path. With
-    `access_log` (a path), every request's path, status and time in microseconds is
+def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None, port=PORT):
+    """Serve the site on `port` (PORT) while the block runs; yields the log file's path.
+    With `access_log` (a path), every request's path, status and time in microseconds is
     written there."""
     log_path = Path(tempfile.gettempdir()) / log_name
     logging = []
@@ -81,11 +81,11 @@ def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None):
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "newsroom.wsgi",
              "--workers", str(WORKERS), "--threads", str(THREADS),
-             "--bind", f"127.0.0.1:{PORT}", *logging],
+             "--bind", f"127.0.0.1:{port}", *logging],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         try:
-            wait_for(BASE + "/")
+            wait_for(f"http://127.0.0.1:{port}/")
             yield log_path
         finally:
             server.terminate()
@@ -115,8 +115,9 @@ end
 """
 
 
-def wrk(paths, seconds, connections, threads=2, timeout_seconds=10):
-    """Load from wrk (Debian's package) over `paths` in turn; returns its figures."""
+def wrk(paths, seconds, connections, threads=2, timeout_seconds=10, base=BASE):
+    """Load from wrk (Debian's package) over `paths` in turn at `base` (BASE); returns its
+    figures."""
     import json
 
     lua = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
@@ -124,7 +125,7 @@ def wrk(paths, seconds, connections, threads=2, timeout_seconds=10):
         script.write(lua)
     run = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-         "--timeout", f"{timeout_seconds}s", "-s", script.name, BASE],
+         "--timeout", f"{timeout_seconds}s", "-s", script.name, base],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     os.unlink(script.name)

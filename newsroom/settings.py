@@ -163,6 +163,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "reconnect_timeout": float(env("DB_POOL_RECONNECT_TIMEOUT", "2")),
     }
 
+# Readers on a streaming replica (newsroom/db_routers.py). With DATABASE_REPLICA_URL set,
+# readers' queries go to it and writes and everything of editors to DATABASE_URL (the
+# primary); readers fall back to the primary while it is down or lags more than
+# DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
+# process). Unset: one database, as before.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG = float(env("DATABASE_REPLICA_MAX_LAG", "30"))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_REPLICA_CONNECT_TIMEOUT = float(env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(env("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # The suite runs on the primary's test database, read through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    pool = DATABASES["default"].get("OPTIONS", {}).get("pool")
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql" and pool:
+        DATABASES["replica"]["CONN_MAX_AGE"] = 0
+        # A replica that stops costs a reader at most this long before the primary answers.
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = {
+            **pool,
+            "timeout": float(env("DB_REPLICA_POOL_TIMEOUT", "1")),
+        }
+    DATABASE_ROUTERS = ["newsroom.db_routers.ReplicaRouter"]
+    # Before the page cache, which reads the archive version where readers read.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "newsroom.db_routers.ReplicaMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -33,7 +33,7 @@ def version_read_a_second_ago_will_do(settings, monkeypatch):
     settings.PAGE_CACHE_VERSION_SECONDS = 1
     now = [1000.0]
     monkeypatch.setattr(archive_cache, "clock", lambda: now[0])
-    monkeypatch.setattr(archive_cache, "_last_read", (None, float("-inf")))
+    monkeypatch.setattr(archive_cache, "_last_read", {})
 
     def move_clock(seconds):
         now[0] += seconds

@@ -103,3 +103,68 @@ def test_with_redis_url_both_caches_are_shared_prefixed_and_versioned(tmp_path):
         "('default', 'FailSafeRedisCache', 'redis://10.0.0.5:6379/2', 'staging:default', 7) "
         "('pages', 'FailSafeRedisCache', 'redis://10.0.0.5:6379/2', 'staging:pages', 7)"
     )
+
+
+def replica_settings(tmp_path, environment):
+    """What the settings make of DATABASE_REPLICA_URL: (databases, routers, middleware)."""
+    package = tmp_path / "newsroom"
+    package.mkdir(exist_ok=True)
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_bytes((ROOT / "newsroom" / "settings.py").read_bytes())
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "1", **environment}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, newsroom.settings as s; print(json.dumps([s.DATABASES, "
+            "getattr(s, 'DATABASE_ROUTERS', []), s.MIDDLEWARE], default=str))",
+        ],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    return json.loads(result.stdout)
+
+
+def test_without_a_replica_there_is_one_database_and_no_router(tmp_path):
+    databases, routers, middleware = replica_settings(
+        tmp_path, {"DATABASE_URL": "postgres://news@db.example:5432/newsroom"}
+    )
+    assert list(databases) == ["default"]
+    assert routers == []
+    assert not any("db_routers" in name for name in middleware)
+
+
+def test_a_replica_url_adds_the_replica_its_router_and_its_middleware(tmp_path):
+    databases, routers, middleware = replica_settings(
+        tmp_path,
+        {
+            "DATABASE_URL": "postgres://news@primary.example:5432/newsroom",
+            "DATABASE_REPLICA_URL": "postgres://reader:pw@replica.example:5433/newsroom",
+        },
+    )
+    replica = databases["replica"]
+    assert (replica["HOST"], replica["PORT"], replica["USER"], replica["NAME"]) == (
+        "replica.example",
+        5433,
+        "reader",
+        "newsroom",
+    )
+    assert replica["ENGINE"] == "django.db.backends.postgresql"
+    assert databases["default"]["HOST"] == "primary.example"
+    # The test runner reads the primary's test database through it.
+    assert replica["TEST"] == {"MIRROR": "default"}
+    # A pool of its own, as the primary has, giving up sooner on a replica that is down.
+    assert replica["OPTIONS"]["pool"]["timeout"] == 1.0
+    primary_pool = databases["default"]["OPTIONS"]["pool"]
+    assert replica["OPTIONS"]["pool"]["max_size"] == primary_pool["max_size"]
+    assert routers == ["newsroom.db_routers.ReplicaRouter"]
+    # Before the page cache, which reads the archive version where readers read.
+    assert middleware.index("newsroom.db_routers.ReplicaMiddleware") < middleware.index(
+        "articles.middleware.PublicPageCacheMiddleware"
+    )
