@@ -355,11 +355,10 @@ class ArticlePageMixin:
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
         # The published versions in other languages, by language code: the language
-        # switch and the hreflang links lead to them.
+        # switch, the hreflang links and the structured data lead to them.
+        versions = self.object.linked_versions()
         context["translations"] = {
-            version.language: version
-            for version in self.object.language_versions().published()
-            if version.get_absolute_url()
+            version.language: version for version in versions if version.get_absolute_url()
         }
         context["is_preview"] = not self.object.is_public
         # Stored before the rule, a date the page cannot show: the preview says why.
@@ -368,7 +367,7 @@ class ArticlePageMixin:
             context["canonical_url"] = self.request.build_absolute_uri(
                 self.object.get_absolute_url()
             )
-            context["structured_data"] = news_article(self.object, self.request)
+            context["structured_data"] = news_article(self.object, self.request, versions)
         return context
 
     def render_to_response(self, context, **kwargs):

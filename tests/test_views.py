@@ -572,3 +572,24 @@ def test_public_pages_leave_out_an_article_stored_with_a_date_out_of_range(
     preview = editor_client.get(stored.get_preview_url())
     assert preview.status_code == 200
     assert "is outside the years 1900 to 2999" in preview.content.decode()
+
+
+def test_an_article_page_reads_no_other_articles_text_and_a_constant_few_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    article = make_article(regions=["makhmour"], tags=["ISIS"], language="en")
+    for day in range(1, 8):
+        make_article(regions=["makhmour"], tags=["ISIS"], language="en",
+                     published_at=article.published_at - datetime.timedelta(days=day))  # fmt: skip
+    make_article(translation_of=article, language="ckb", arabic=True)
+    # The article, its bylines, places, tags, editors and notes; the related articles;
+    # the other languages' versions (read once, for the switch and the structured data).
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(article.get_absolute_url())
+    assert len(response.context["related_articles"]) == 5
+    assert response.context["translations"]
+    others = [q["sql"] for q in queries.captured_queries if "articles_article" in q["sql"]][1:]
+    assert others
+    for sql in others:
+        assert '"body"' not in sql and "search_vector" not in sql, sql
