@@ -63,7 +63,7 @@ KINDS = {
     "search phrase": SEARCH_TARGET_MS,
     "article page": ARTICLE_TARGET_MS,
 }
-WORD_RE = re.compile(r"[^\W\d_]{4,}")
+WORD_RE = re.compile(r"(?!\d+\b)[^\W_]{4,}")
 
 
 def articles_list(**params):
