@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
+from django.db.models import Count, DateTimeField
+from django.db.models.functions import Trunc
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
@@ -284,18 +286,26 @@ class ArticleExportView(View):
 
 class DateArchiveMixin(PublishedArticlesMixin):
     """Day, month and year archives. On every request Django's date views ask whether the
-    period has articles, which months or days do, and which are the neighbouring periods
-    with articles, each neighbour by fetching a whole article with its credits. Here each
-    is asked once per archive version, of the articles alone; only the page's own list
-    prefetches credits."""
+    period has articles, which months or days do, how many articles it has, and which
+    are the neighbouring periods with articles, each neighbour by fetching a whole
+    article. Here a month's or year's date list is counted per day or month in one
+    grouped query, which says whether it has articles and how many; a neighbour is one
+    date read from the date index; each is asked once per archive version, and only
+    the page's own list prefetches credits."""
+
+    # Whether the view asks for a date list (month and year archives), which then says
+    # whether the period has articles and how many.
+    counts_by_date_list = False
 
     def get_queryset(self):
-        # Django finds each neighbour by reading a whole article: not its long texts.
         return edition(self.request, Article.objects.published().defer(*LIST_LEAVES_OUT))
 
     def get_dated_queryset(self, **lookup):
         articles = self.get_queryset().filter(**lookup)
-        if not cached_for_archive(("any", *self.edition_key), articles.exists):
+        # A month's or year's date list (get_date_list) says whether it has any.
+        if not self.counts_by_date_list and not cached_for_archive(
+            ("any", *self.edition_key), articles.exists
+        ):
             raise Http404("No articles were published then.")
         return articles
 
@@ -304,16 +314,45 @@ class DateArchiveMixin(PublishedArticlesMixin):
         return date_list, articles.with_credits(), extra
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        dates = super().get_date_list
-        return cached_for_archive(
-            ("dates", *self.edition_key, date_type, ordering),
-            lambda: list(dates(queryset, date_type, ordering)),
+        """The periods (aware datetimes, as QuerySet.datetimes() gives them) of
+        `date_type` with articles in `queryset`; their articles are counted alongside,
+        and the page's count is their sum (see result_count). A 404 if there are none."""
+        date_type = date_type or self.get_date_list_period()
+        counted = cached_for_archive(
+            ("dates counted", *self.edition_key, date_type, ordering),
+            lambda: periods_counted(queryset, date_type, ordering),
         )
+        if not counted and not self.get_allow_empty():
+            raise Http404("No articles were published then.")
+        self.period_count = sum(n for _, n in counted)
+        return [period for period, _ in counted]
+
+    def result_count(self, queryset):
+        counted = getattr(self, "period_count", None)
+        return super().result_count(queryset) if counted is None else counted
 
     def neighbour(self, name, date):
-        find = getattr(super(), name)
         key = (name, date.isoformat(), self.request.GET.get("language", ""))
-        return cached_for_archive(key, lambda: find(date))
+        return cached_for_archive(key, lambda: self.nearest_period(name, date))
+
+    def nearest_period(self, name, date):
+        """What Django's get_previous_<period>/get_next_<period> give (`name`, for a
+        period of day, month or year) where empty periods are skipped and the future is
+        not shown: the first day of the nearest period before or after `date`'s with a
+        public article, or None. One date read from the date index, not an article."""
+        period = name.rsplit("_", 1)[1]
+        current = getattr(self, f"_get_current_{period}")
+        articles = self.get_queryset().order_by()
+        if name.startswith("get_previous_"):
+            start = self._make_date_lookup_arg(current(date))
+            nearest = articles.filter(published_at__lt=start).order_by("-published_at")
+        else:
+            end = self._make_date_lookup_arg(getattr(self, f"_get_next_{period}")(date))
+            nearest = articles.filter(published_at__gte=end).order_by("published_at")
+        moment = nearest.values_list("published_at", flat=True).first()
+        if moment is None:
+            return None
+        return current(timezone.localtime(moment).date())
 
     def get_previous_day(self, date):
         return self.neighbour("get_previous_day", date)
@@ -334,12 +373,32 @@ class DateArchiveMixin(PublishedArticlesMixin):
         return self.neighbour("get_next_year", date)
 
 
+def periods_counted(queryset, kind, ordering="ASC"):
+    """[(start of period, number of articles)] of `queryset` per `kind` ("day",
+    "month", "year"), the starts as QuerySet.datetimes() gives them (aware, in the
+    current time zone), in `ordering` ("ASC" or "DESC")."""
+    period = Trunc(
+        "published_at", kind, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone()
+    )
+    rows = (
+        queryset.order_by()
+        .filter(published_at__isnull=False)
+        .annotate(period=period)
+        .values("period")
+        .annotate(n=Count("pk"))
+        .order_by("-period" if ordering == "DESC" else "period")
+        .values_list("period", "n")
+    )
+    return list(rows)
+
+
 class ArticleYearArchiveView(DateArchiveMixin, YearArchiveView):
     make_object_list = True
+    counts_by_date_list = True
 
 
 class ArticleMonthArchiveView(DateArchiveMixin, MonthArchiveView):
-    pass
+    counts_by_date_list = True
 
 
 class ArticleDayArchiveView(DateArchiveMixin, DayArchiveView):
