@@ -630,3 +630,28 @@ def test_a_first_render_of_a_month_or_year_counts_its_dates_and_articles_at_once
         response = client.get(url)
     assert response.context["result_count"] == 4
     assert response.context["paginator"].count == 4
+
+
+def test_a_deep_page_lists_the_same_articles_read_by_their_ids(client, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "DEFERRED_OFFSET", 4)
+    monkeypatch.setattr(views.ArticleListView, "paginate_by", 2)
+    start = at("2020-03-09 00:00")
+    for hour in range(9):
+        when = start + datetime.timedelta(hours=hour)
+        make_article(f"Story {hour}", regions=["duhok"], language="en", published_at=when)
+    make_article("Elsewhere", regions=["baghdad"], language="en")
+    newest_first = [f"Story {hour}" for hour in range(8, -1, -1)]
+    for page in range(1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/articles/?region=duhok&page={page}")
+        assert headlines(response) == newest_first[(page - 1) * 2 : page * 2]
+        # The page's own rows: chosen by ids from a subquery from the third page on.
+        rows = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '"articles_article"."headline"' in q["sql"]
+        ]
+        by_ids = [sql for sql in rows if "IN (SELECT" in sql]
+        assert bool(by_ids) == (page >= 3), page
