@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure first renders: every request a distinct URL of its kind, nothing cached.
 
-    python bench/fresh.py --json FILE [--database-url URL] [--samples N] [--seed N]
+    python bench/fresh.py --json FILE [--database-url URL] [--samples N] [--seed N] [--port N]
                           [--kinds KIND,KIND...]
 
 Issue 15's "fresh renders". The page cache is off (PAGE_CACHE=0) and every URL of a kind
@@ -38,9 +38,9 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import percentile  # noqa: E402 - the project must be importable first
+from bench import server  # noqa: E402 - the project must be importable first
+from bench.run import percentile  # noqa: E402
 from bench.server import (  # noqa: E402
-    BASE,
     DEFAULT_DATABASE_URL,
     build_environment,
     fetch,
@@ -243,6 +243,7 @@ def main():
     )
     parser.add_argument("--samples", type=int, default=SAMPLES, help="URLs per kind")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--port", type=int, default=server.PORT, help="gunicorn's port")
     parser.add_argument(
         "--kinds", default=",".join(KINDS), help="comma-separated, of: " + ", ".join(KINDS)
     )
@@ -252,6 +253,7 @@ def main():
     if unknown:
         parser.error(f"unknown kinds: {', '.join(unknown)}")
 
+    server.PORT, server.BASE = args.port, f"http://127.0.0.1:{args.port}"
     env = build_environment(args.database_url, PAGE_CACHE="0")
     env.pop("REDIS_URL", None)  # per-process caches, emptied by starting a new server
     setup_django(env)
@@ -276,12 +278,12 @@ def main():
     with gunicorn(env, log_name="newsroom-bench-fresh-gunicorn.log"):
         for _ in range(4):
             for url in shared:
-                fetch(BASE + url)
+                fetch(server.BASE + url)
         for kind in kinds:
             times = []
             for url in urls[kind]:
                 try:
-                    seconds, _ = fetch(BASE + url)
+                    seconds, _ = fetch(server.BASE + url)
                 except OSError as error:
                     failures.append((url, str(error)))
                     continue
