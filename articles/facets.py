@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from .archive_cache import count_with_history, gazetteer
-from .filters import active_language
+from .filters import ALL_LANGUAGES, active_language
 from .models import Article, Region
 from .querystring import canonical_query
 
@@ -55,8 +55,22 @@ def summarize(
     in every language: ArticleFilter.in_every_language()), else over `results`;
     `selected_language` is the language filter's cleaned value (a code, or "all")."""
     # The month counts cover the whole result, so their sum is its exact count.
+    languages = None
     if history_key is None:
         months = month_counts(results)
+    elif every_language is not None and selected_language:
+        # The result is every language's narrowed to one (or all): its months and the
+        # language facet come from one grouped count, not two over the same rows.
+        rows = count_with_history(
+            (*history_key, "by language"), every_language, language_month_counts
+        )
+        months, by_language = {}, {}
+        for month, code, n in rows:
+            by_language[code] = by_language.get(code, 0) + n
+            if selected_language in (ALL_LANGUAGES, code):
+                months[month] = months.get(month, 0) + n
+        months = sorted(months.items())
+        languages = language_facet_list(by_language, selected_language)
     else:
         months = count_with_history(history_key, results, month_counts)
     count = sum(n for _, n in months)
@@ -69,7 +83,9 @@ def summarize(
         tags=tag_facets(scope, selected_tag),
         months=months,
         facet_scope=FACET_SCOPE if count > FACET_SCOPE else None,
-        languages=language_facets(
+        languages=languages
+        if languages is not None
+        else language_facets(
             results if every_language is None else every_language, selected_language
         ),
     )
@@ -159,7 +175,11 @@ def language_facets(queryset, selected=None):
     rows = (
         queryset.order_by().values("language").annotate(n=Count("pk")).values_list("language", "n")
     )
-    counts = dict(rows)
+    return language_facet_list(dict(rows), selected)
+
+
+def language_facet_list(counts, selected=None):
+    """language_facets() from `counts` ({code: number of articles})."""
     return [
         Facet(name, counts[code], {"language": code}, active=code == selected)
         for code, name in settings.LANGUAGES
@@ -198,6 +218,19 @@ def month_counts(queryset):
         .order_by("month")
     )
     return [(row["month"].date(), row["n"]) for row in rows]
+
+
+def language_month_counts(queryset):
+    """[(first day of month, language code, count)] in the newsroom's time zone, oldest
+    first: month_counts() per language, in one grouped query."""
+    rows = (
+        queryset.order_by()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month", "language")
+        .annotate(n=Count("pk"))
+        .order_by("month", "language")
+    )
+    return [(row["month"].date(), row["language"], row["n"]) for row in rows]
 
 
 def month_range_params(month):

@@ -271,6 +271,9 @@ class Tag(NamedInLanguages, TextRuleModel):
 # A list of twenty articles read some 600 kB of bodies, rendered bodies and search
 # vectors at a million articles, to show none of them.
 LIST_LEAVES_OUT = ("body", "body_html", "search_vector", "search_vector_simple")
+# What a link to an article needs (its headline, address and language), and no more:
+# related articles, the other languages' versions.
+LINK_FIELDS = ("headline", "slug", "published_at", "language", "status", "translation_of_id")
 
 # The years an article may be dated, in the newsroom's time: those its public URLs and
 # date archives take (articles/urls.py). Beyond them lie the ends of Python's dates, where
@@ -639,6 +642,11 @@ class Article(TextRuleModel):
             .order_by("language")
         )
 
+    def linked_versions(self):
+        """The published other languages' versions (language_versions), each with only
+        what a link to it needs (LINK_FIELDS): a list, in language code order."""
+        return list(self.language_versions().published().only(*LINK_FIELDS))
+
     @property
     def publication_date_error(self):
         return publication_date_error(self.published_at)
@@ -731,6 +739,7 @@ class Article(TextRuleModel):
 
         return (
             Article.objects.published()
+            .only(*LINK_FIELDS)
             .filter(pk__in=nearest)
             .annotate(shared=count_of(shared_regions) + count_of(shared_tags))
             .order_by("-shared", "-published_at", "-pk")[:limit]

@@ -398,24 +398,29 @@ def postgresql_search(queryset, terms, language):
     configs = configs_searched(language)
     pairs = [(config, text) for config in configs for term in terms for text in term.texts]
     term_config = dict(zip(pairs, term_configs(pairs), strict=True))
-    matches, ranks = Q(), []
+    branches, ranks = [], []
     for config, rows in configs.items():
         config_matches, config_ranks = config_match(config, terms, term_config)
         if config_matches is None:
             continue
-        matches |= rows & config_matches
+        branches.append(rows & config_matches)
         ranks.append((rows, sum(config_ranks[1:], config_ranks[0])))
     if not ranks:
         return queryset.none()
-    if len(ranks) > 1:
-        matches &= implied_by_every_branch(configs, terms, term_config)
     # Fetched first, as a list: as a subquery, a stale row estimate can make the
-    # planner re-run it for every published article.
-    newest_matches = list(
-        queryset.filter(matches)
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
-    )
+    # planner re-run it for every published article. Searching every language, each
+    # configuration's rows are searched apart and the newest of all kept: one query
+    # ORing the branches was planned as a walk of the whole date index, each row's
+    # vector tested (docs/performance.md, "Fresh renders").
+    newest = []
+    for branch in branches:
+        newest += (
+            queryset.filter(branch)
+            .order_by("-published_at", "-pk")
+            .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
+        )
+    newest.sort(reverse=True)
+    newest_matches = [pk for _, pk in newest[:SEARCH_CANDIDATES]]
     if len(ranks) == 1:
         rank = ranks[0][1]
     else:

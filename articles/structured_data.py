@@ -8,13 +8,12 @@ and language), published ones only: an unpublished version is never named."""
 
 from django.conf import settings
 
-from .models import Article
 
-
-def news_article(article, request):
+def news_article(article, request, versions=None):
     """The NewsArticle of a published `article` (an Article, with its credits fetched:
     ArticleQuerySet.for_article_page) as a dict for JSON; URLs are absolute, from
-    `request`."""
+    `request`. `versions`: the article's published versions in other languages
+    (Article.linked_versions(), which the page has read already), else read here."""
 
     def absolute(path):
         return request.build_absolute_uri(path)
@@ -64,17 +63,16 @@ def news_article(article, request):
             "headline": version.headline[:110],
         }
 
-    published = Article.objects.published().only(
-        "headline", "slug", "published_at", "language", "translation_of_id"
-    )
+    if versions is None:
+        versions = article.linked_versions()
     if article.translation_of_id:
-        original = published.filter(pk=article.translation_of_id).first()
+        original = next((v for v in versions if v.pk == article.translation_of_id), None)
         if original is not None:
             data["translationOfWork"] = work(original)
     else:
         codes = [code for code, _ in settings.LANGUAGES]
         translations = sorted(
-            published.filter(translation_of_id=article.pk),
+            (v for v in versions if v.translation_of_id == article.pk),
             key=lambda version: (codes + [version.language]).index(version.language),
         )
         if translations:

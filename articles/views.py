@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
+from django.db.models import Count, DateTimeField, QuerySet
+from django.db.models.functions import Trunc
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
@@ -40,12 +42,34 @@ from .structured_data import news_article
 MAX_PAGES = 500
 
 
+# From this many rows on, a page's OFFSET is walked on article ids alone (see page()).
+DEFERRED_OFFSET = 1000
+
+
 class CountedPaginator(Paginator):
-    """A paginator told its count, so that a page does not COUNT(*) its whole result."""
+    """A paginator told its count, so that a page does not COUNT(*) its whole result.
+
+    A deep page of a queryset (its OFFSET at least DEFERRED_OFFSET rows) is read as the
+    page's ids, chosen by a subquery that skips the rows before it on the ids alone (an
+    index-only scan where the filters allow it), and then only those rows: an OFFSET of
+    the whole rows read every column of every row skipped."""
 
     def __init__(self, object_list, per_page, *, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom >= DEFERRED_OFFSET and isinstance(rows, QuerySet) and not rows.query.annotations:
+            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+        else:
+            rows = rows[bottom:top]
+        return self._get_page(rows, number, self)
 
 
 def edition(request, queryset):
@@ -287,18 +311,26 @@ class ArticleExportView(View):
 
 class DateArchiveMixin(PublishedArticlesMixin):
     """Day, month and year archives. On every request Django's date views ask whether the
-    period has articles, which months or days do, and which are the neighbouring periods
-    with articles, each neighbour by fetching a whole article with its credits. Here each
-    is asked once per archive version, of the articles alone; only the page's own list
-    prefetches credits."""
+    period has articles, which months or days do, how many articles it has, and which
+    are the neighbouring periods with articles, each neighbour by fetching a whole
+    article. Here a month's or year's date list is counted per day or month in one
+    grouped query, which says whether it has articles and how many; a neighbour is one
+    date read from the date index; each is asked once per archive version, and only
+    the page's own list prefetches credits."""
+
+    # Whether the view asks for a date list (month and year archives), which then says
+    # whether the period has articles and how many.
+    counts_by_date_list = False
 
     def get_queryset(self):
-        # Django finds each neighbour by reading a whole article: not its long texts.
         return edition(self.request, Article.objects.published().defer(*LIST_LEAVES_OUT))
 
     def get_dated_queryset(self, **lookup):
         articles = self.get_queryset().filter(**lookup)
-        if not cached_for_archive(("any", *self.edition_key), articles.exists):
+        # A month's or year's date list (get_date_list) says whether it has any.
+        if not self.counts_by_date_list and not cached_for_archive(
+            ("any", *self.edition_key), articles.exists
+        ):
             raise Http404("No articles were published then.")
         return articles
 
@@ -307,16 +339,45 @@ class DateArchiveMixin(PublishedArticlesMixin):
         return date_list, articles.with_credits(), extra
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        dates = super().get_date_list
-        return cached_for_archive(
-            ("dates", *self.edition_key, date_type, ordering),
-            lambda: list(dates(queryset, date_type, ordering)),
+        """The periods (aware datetimes, as QuerySet.datetimes() gives them) of
+        `date_type` with articles in `queryset`; their articles are counted alongside,
+        and the page's count is their sum (see result_count). A 404 if there are none."""
+        date_type = date_type or self.get_date_list_period()
+        counted = cached_for_archive(
+            ("dates counted", *self.edition_key, date_type, ordering),
+            lambda: periods_counted(queryset, date_type, ordering),
         )
+        if not counted and not self.get_allow_empty():
+            raise Http404("No articles were published then.")
+        self.period_count = sum(n for _, n in counted)
+        return [period for period, _ in counted]
+
+    def result_count(self, queryset):
+        counted = getattr(self, "period_count", None)
+        return super().result_count(queryset) if counted is None else counted
 
     def neighbour(self, name, date):
-        find = getattr(super(), name)
         key = (name, date.isoformat(), self.request.GET.get("language", ""))
-        return cached_for_archive(key, lambda: find(date))
+        return cached_for_archive(key, lambda: self.nearest_period(name, date))
+
+    def nearest_period(self, name, date):
+        """What Django's get_previous_<period>/get_next_<period> give (`name`, for a
+        period of day, month or year) where empty periods are skipped and the future is
+        not shown: the first day of the nearest period before or after `date`'s with a
+        public article, or None. One date read from the date index, not an article."""
+        period = name.rsplit("_", 1)[1]
+        current = getattr(self, f"_get_current_{period}")
+        articles = self.get_queryset().order_by()
+        if name.startswith("get_previous_"):
+            start = self._make_date_lookup_arg(current(date))
+            nearest = articles.filter(published_at__lt=start).order_by("-published_at")
+        else:
+            end = self._make_date_lookup_arg(getattr(self, f"_get_next_{period}")(date))
+            nearest = articles.filter(published_at__gte=end).order_by("published_at")
+        moment = nearest.values_list("published_at", flat=True).first()
+        if moment is None:
+            return None
+        return current(timezone.localtime(moment).date())
 
     def get_previous_day(self, date):
         return self.neighbour("get_previous_day", date)
@@ -337,12 +398,32 @@ class DateArchiveMixin(PublishedArticlesMixin):
         return self.neighbour("get_next_year", date)
 
 
+def periods_counted(queryset, kind, ordering="ASC"):
+    """[(start of period, number of articles)] of `queryset` per `kind` ("day",
+    "month", "year"), the starts as QuerySet.datetimes() gives them (aware, in the
+    current time zone), in `ordering` ("ASC" or "DESC")."""
+    period = Trunc(
+        "published_at", kind, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone()
+    )
+    rows = (
+        queryset.order_by()
+        .filter(published_at__isnull=False)
+        .annotate(period=period)
+        .values("period")
+        .annotate(n=Count("pk"))
+        .order_by("-period" if ordering == "DESC" else "period")
+        .values_list("period", "n")
+    )
+    return list(rows)
+
+
 class ArticleYearArchiveView(DateArchiveMixin, YearArchiveView):
     make_object_list = True
+    counts_by_date_list = True
 
 
 class ArticleMonthArchiveView(DateArchiveMixin, MonthArchiveView):
-    pass
+    counts_by_date_list = True
 
 
 class ArticleDayArchiveView(DateArchiveMixin, DayArchiveView):
@@ -358,11 +439,10 @@ class ArticlePageMixin:
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
         # The published versions in other languages, by language code: the language
-        # switch and the hreflang links lead to them.
+        # switch, the hreflang links and the structured data lead to them.
+        versions = self.object.linked_versions()
         context["translations"] = {
-            version.language: version
-            for version in self.object.language_versions().published()
-            if version.get_absolute_url()
+            version.language: version for version in versions if version.get_absolute_url()
         }
         context["is_preview"] = not self.object.is_public
         # Stored before the rule, a date the page cannot show: the preview says why.
@@ -371,7 +451,7 @@ class ArticlePageMixin:
             context["canonical_url"] = self.request.build_absolute_uri(
                 self.object.get_absolute_url()
             )
-            context["structured_data"] = news_article(self.object, self.request)
+            context["structured_data"] = news_article(self.object, self.request, versions)
         return context
 
     def render_to_response(self, context, **kwargs):

@@ -209,3 +209,35 @@ def test_places_and_tags_in_the_facets_are_named_in_the_active_language(editions
     assert "Oil" in {f.label for f in summary.tags} and "Nineveh" in {
         f.label for f in summary.regions
     }
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?tag=oil&language=ckb", "?region=duhok&language=all", "?language=ar&to=2021-12-31"],
+)
+def test_a_lists_months_and_language_facet_are_those_counted_apart(client, editions, query):
+    # Some of each edition before the months still open, counted apart from the rest.
+    make_article("Old oil", regions=["nineveh"], tags=["Oil"], published_at=at("2019-02-01 10:00"))
+    make_article("نەوتی کۆن", regions=["duhok"], tags=["Oil"], published_at=at("2019-02-03 10:00"))
+    make_article("النفط القديم", regions=["duhok"], tags=["Oil"], language="ar",
+                 published_at=at("2020-07-01 10:00"))  # fmt: skip
+    context = facets_of(client, query)
+    filterset = context["filter"]
+    language = filterset.form.cleaned_data["language"]
+    separately = language_facets(filterset.in_every_language(), language)
+    assert [(f.label, f.count, f.active) for f in context["language_facets"]] == [
+        (f.label, f.count, f.active) for f in separately
+    ]
+    assert context["view"].summary.months == month_counts(filterset.qs)
+    assert context["result_count"] == filterset.qs.count()
+
+
+def test_a_first_render_of_a_list_counts_months_and_languages_in_one_pass(
+    client, editions, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    client.get("/articles/")  # the gazetteer, read once by every server, is read now
+    # The archive version, the months and languages before the open months and since,
+    # the places, the tags, the page and its bylines, places and tags: nothing per row.
+    with django_assert_max_num_queries(9):
+        assert client.get("/articles/?region=duhok").status_code == 200

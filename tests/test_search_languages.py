@@ -468,3 +468,17 @@ def test_postgresql_one_statement_of_many_articles_adds_each_published_word():
     words = vocabulary("en")
     assert {"shared", "words", "zeolite0", "zeolite1", "zeolite2", "story"} <= words
     assert "secretword" not in words
+
+
+@on_postgresql
+def test_searching_every_language_keeps_the_newest_matches_of_all_languages(monkeypatch):
+    # Each configuration's articles are searched apart; the newest of them all are kept.
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    for headline, language, when in [
+        ("Zeolite 2019", "en", "2019-01-01 10:00"), ("Zeolite 2020", "ckb", "2020-01-01 10:00"),
+        ("Zeolite 2021", "en", "2021-01-01 10:00"), ("Zeolite 2022", "kmr", "2022-01-01 10:00"),
+        ("Zeolite 2023", "ar", "2023-01-01 10:00"),
+    ]:  # fmt: skip
+        make_article(headline, body="A zeolite quarry.", language=language, published_at=at(when))
+    assert found("zeolite") == ["Zeolite 2021", "Zeolite 2022", "Zeolite 2023"]
+    assert found("zeolite", "en") == ["Zeolite 2019", "Zeolite 2021"]

@@ -572,3 +572,86 @@ def test_public_pages_leave_out_an_article_stored_with_a_date_out_of_range(
     preview = editor_client.get(stored.get_preview_url())
     assert preview.status_code == 200
     assert "is outside the years 1900 to 2999" in preview.content.decode()
+
+
+def test_an_article_page_reads_no_other_articles_text_and_a_constant_few_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    article = make_article(regions=["makhmour"], tags=["ISIS"], language="en")
+    for day in range(1, 8):
+        make_article(regions=["makhmour"], tags=["ISIS"], language="en",
+                     published_at=article.published_at - datetime.timedelta(days=day))  # fmt: skip
+    make_article(translation_of=article, language="ckb", arabic=True)
+    # The article, its bylines, places, tags, editors and notes; the related articles;
+    # the other languages' versions (read once, for the switch and the structured data).
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(article.get_absolute_url())
+    assert len(response.context["related_articles"]) == 5
+    assert response.context["translations"]
+    others = [q["sql"] for q in queries.captured_queries if "articles_article" in q["sql"]][1:]
+    assert others
+    for sql in others:
+        assert '"body"' not in sql and "search_vector" not in sql, sql
+
+
+def test_date_archive_neighbours_skip_empty_unpublished_and_future_periods(client):
+    for when, status in [("2019-05-31 23:30", "published"), ("2019-12-01 12:00", "draft"),
+                         ("2020-03-09 12:00", "published"), ("2020-03-10 08:00", "published"),
+                         ("2020-07-01 00:10", "published")]:  # fmt: skip
+        make_article(published_at=at(when), status=status, language="en")
+    make_article(published_at=timezone.now() + datetime.timedelta(days=40), language="en")
+    month = client.get("/articles/2020/03/").context
+    assert (month["previous_month"], month["next_month"]) == (
+        datetime.date(2019, 5, 1),  # the newsroom's 31 May, whatever UTC says
+        datetime.date(2020, 7, 1),
+    )
+    day = client.get("/articles/2020/03/09/").context
+    assert (day["previous_day"], day["next_day"]) == (
+        datetime.date(2019, 5, 31),
+        datetime.date(2020, 3, 10),
+    )
+    year = client.get("/articles/2020/").context
+    assert (year["previous_year"], year["next_year"]) == (datetime.date(2019, 1, 1), None)
+    assert year["result_count"] == 3 and month["result_count"] == 2
+
+
+@pytest.mark.parametrize("url", ["/articles/2020/", "/articles/2020/03/"])
+def test_a_first_render_of_a_month_or_year_counts_its_dates_and_articles_at_once(
+    client, url, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    for day in (1, 9, 9, 20):
+        make_article(published_at=at(f"2020-03-{day:02d} 12:00"), language="en")
+    make_article(published_at=at("2019-05-01 12:00"), language="en")
+    # The archive version; the days (or months) with their counts, which also say that
+    # the period has articles; the two neighbours; the page and its credits.
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.context["result_count"] == 4
+    assert response.context["paginator"].count == 4
+
+
+def test_a_deep_page_lists_the_same_articles_read_by_their_ids(client, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "DEFERRED_OFFSET", 4)
+    monkeypatch.setattr(views.ArticleListView, "paginate_by", 2)
+    start = at("2020-03-09 00:00")
+    for hour in range(9):
+        when = start + datetime.timedelta(hours=hour)
+        make_article(f"Story {hour}", regions=["duhok"], language="en", published_at=when)
+    make_article("Elsewhere", regions=["baghdad"], language="en")
+    newest_first = [f"Story {hour}" for hour in range(8, -1, -1)]
+    for page in range(1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/articles/?region=duhok&page={page}")
+        assert headlines(response) == newest_first[(page - 1) * 2 : page * 2]
+        # The page's own rows: chosen by ids from a subquery from the third page on.
+        rows = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '"articles_article"."headline"' in q["sql"]
+        ]
+        by_ids = [sql for sql in rows if "IN (SELECT" in sql]
+        assert bool(by_ids) == (page >= 3), page
