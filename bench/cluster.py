@@ -3,7 +3,7 @@
 
     python bench/cluster.py [--database-url URL] [--articles 20000] [--replica-port 5433]
                             [--ports 8821,8822] [--redis-url redis://127.0.0.1:6379/2]
-                            [--seconds 30] [--connections 32] [--json FILE]
+                            [--seconds 30] [--connections 32] [--warmup 60] [--json FILE]
 
 Run as root (or as postgres) on the machine of the primary, whose pg_hba.conf must let
 127.0.0.1 connect for replication (`host replication all 127.0.0.1/32 trust`, then a
@@ -18,14 +18,16 @@ reload). It
 4. checks, and reports how long each took:
    - a story published on the primary (through the ORM, as the admin does) is on both
      nodes, its page and the archive list, for readers, within the window README
-     "Deploying N servers" documents; an editor (a session) and a reader pinned after a
-     write read it from the first request, on either node;
+     "Deploying N servers" documents (measured from the commit, each node polled every
+     20 ms, beside the replica's own replay of it); an editor (a session) and a reader
+     pinned after a write read it from the first request, on either node;
    - a withdrawn story is gone from both nodes, page and list, within the same window;
    - with the replica stopped (pg_ctl stop -m fast) under load from 16 clients on both
      nodes, every response is a 200 (readers fall back to the primary), and the replica
      is used again once it is back;
-5. measures throughput with wrk over bench/load.py's mix: one node with --connections,
-   then both nodes at once with half as many each;
+5. measures throughput with wrk over bench/load.py's mix, after --warmup seconds of it on
+   both nodes: one node with --connections, both nodes at once with half as many each,
+   and one node again;
 6. stops the nodes, stops the replica and removes its folder, also on an error or Ctrl-C.
 
 Exits 1 if a check failed. Figures: docs/performance.md.
@@ -177,18 +179,42 @@ def shows(base, article, cookies=None):
     return status == 200, article.headline in listing
 
 
-def time_until(bases, article, wanted):
-    """Seconds from now until every node shows `wanted` (page, list) to readers."""
-    started = time.monotonic()
-    pending = set(bases)
-    seen = {}
-    while pending and time.monotonic() - started < GIVE_UP_SECONDS:
-        for base in sorted(pending):
+def time_until(bases, article, wanted, started):
+    """{node: (missed, asked, answered)}: seconds from `started` (time.monotonic()) to the
+    sending of the last poll that did not find the node showing `wanted` (page, list) to
+    readers, of the first that did, and to that one's answer (None if not within
+    GIVE_UP_SECONDS). The change reached readers between the first two: a poll's answer is
+    late by the pages' render time, which a busy machine makes long. Each node is polled by
+    a thread of its own."""
+
+    def one(base):
+        missed = None
+        while time.monotonic() - started < GIVE_UP_SECONDS:
+            asked = time.monotonic() - started
             if shows(base, article) == wanted:
-                seen[base] = time.monotonic() - started
-                pending.discard(base)
-        time.sleep(POLL_SECONDS)
-    return {base: round(seen[base], 3) if base in seen else None for base in bases}
+                return missed, round(asked, 3), round(time.monotonic() - started, 3)
+            missed = round(asked, 3)
+            time.sleep(POLL_SECONDS)
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(len(bases)) as pool:
+        return dict(zip(bases, pool.map(one, bases), strict=True))
+
+
+def replica_time_until(replica_port, database, article, present, started):
+    """Seconds from `started` until the replica's own rows show `article` as public
+    (`present`) or not: its replay lag for that commit, as psql sees it."""
+    wanted = "t" if present else "f"
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM articles_article WHERE id = {int(article.pk)} "
+        "AND status = 'published')"
+    )
+    while time.monotonic() - started < GIVE_UP_SECONDS:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            if psql(replica_port, database, sql) == wanted:
+                return round(time.monotonic() - started, 3)
+        time.sleep(0.005)
+    return None
 
 
 def new_story(n):
@@ -224,27 +250,42 @@ def editor_cookies():
     return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
 
 
-def publication_checks(bases):
+def publication_checks(bases, replica_port, database):
     from articles.models import Article
     from newsroom.db_routers import PIN_COOKIE
 
     editor = editor_cookies()
     trials = []
     for n in range(WINDOW_TRIALS):
-        story = new_story(n)
-        # The editor and a reader pinned after a write read it at once, on every node.
-        at_once = {
-            "editor": all(shows(base, story, editor) == (True, True) for base in bases),
-            "pinned reader": all(
-                shows(base, story, {PIN_COOKIE: "1"}) == (True, True) for base in bases
-            ),
-        }
-        published = time_until(bases, story, (True, True))
-        Article.objects.filter(pk=story.pk).update(status=Article.Status.WITHDRAWN)
-        # (An editor still opens its page, as a preview; the list is the public's.)
-        withdrawn_for_editor = not any(shows(base, story, editor)[1] for base in bases)
-        withdrawn = time_until(bases, story, (False, False))
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            story = new_story(n)
+            committed = time.monotonic()
+            # From the commit on: the replica's rows, and both nodes as readers see them ...
+            replayed = pool.submit(
+                replica_time_until, replica_port, database, story, True, committed
+            )
+            published = pool.submit(time_until, bases, story, (True, True), committed)
+            # ... while the editor and a reader pinned after a write read it at once.
+            at_once = {
+                "editor": all(shows(base, story, editor) == (True, True) for base in bases),
+                "pinned reader": all(
+                    shows(base, story, {PIN_COOKIE: "1"}) == (True, True) for base in bases
+                ),
+            }
+            replayed, published = replayed.result(), published.result()
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            Article.objects.filter(pk=story.pk).update(status=Article.Status.WITHDRAWN)
+            committed = time.monotonic()
+            off_replica = pool.submit(
+                replica_time_until, replica_port, database, story, False, committed
+            )
+            withdrawn = pool.submit(time_until, bases, story, (False, False), committed)
+            # (An editor still opens its page, as a preview; the list is the public's.)
+            withdrawn_for_editor = not any(shows(base, story, editor)[1] for base in bases)
+            off_replica, withdrawn = off_replica.result(), withdrawn.result()
         trials.append({
+            "replica_replayed_publication_after_seconds": replayed,
+            "replica_replayed_withdrawal_after_seconds": off_replica,
             "read_own_write_at_once": at_once,
             "editor_sees_withdrawal_at_once": withdrawn_for_editor,
             "published_visible_after_seconds": published,
@@ -253,8 +294,8 @@ def publication_checks(bases):
         Article.objects.filter(pk=story.pk).delete()
         time.sleep(1)
 
-    def seconds(kind):
-        return [s for t in trials for s in t[kind].values()]
+    def seconds(kind):  # when the polls that found it were sent
+        return [None if s is None else s[1] for t in trials for s in t[kind].values()]
 
     visible = seconds("published_visible_after_seconds")
     gone = seconds("withdrawn_gone_after_seconds")
@@ -346,16 +387,27 @@ def replica_in_use(replica_port, database):
     )
 
 
-def throughput(bases, paths, seconds, connections):
-    one = wrk(paths, seconds, connections, base=bases[0], timeout_seconds=30)
+def on_every_node(bases, paths, seconds, connections):
+    """wrk on every node at once, `connections` shared among them; their figures."""
     with concurrent.futures.ThreadPoolExecutor(len(bases)) as pool:
-        runs = list(
+        return list(
             pool.map(
                 lambda base: wrk(paths, seconds, connections // len(bases), base=base,
                                  timeout_seconds=30),
                 bases,
             )
         )  # fmt: skip
+
+
+def throughput(bases, paths, seconds, connections, warmup):
+    """One node, then every node, after `warmup` seconds of the same load on every node
+    (unmeasured: each process's first renders)."""
+    if warmup:
+        on_every_node(bases, paths, warmup, connections)
+    one = wrk(paths, seconds, connections, base=bases[0], timeout_seconds=30)
+    runs = on_every_node(bases, paths, seconds, connections)
+    # Again, so that a node still warming up during the first run does not favour two.
+    one_again = wrk(paths, seconds, connections, base=bases[0], timeout_seconds=30)
     both = {
         "requests_per_second": round(sum(r["requests_per_second"] for r in runs), 1),
         "p95_ms": max(r["p95_ms"] for r in runs),
@@ -366,7 +418,9 @@ def throughput(bases, paths, seconds, connections):
     return {
         "one_node": one,
         "two_nodes": both,
-        "ok": one["socket_errors"] + one["non_2xx_3xx"] + both["errors"] == 0,
+        "one_node_again": one_again,
+        "ok": sum(r["socket_errors"] + r["non_2xx_3xx"] for r in (one, one_again)) + both["errors"]
+        == 0,
     }
 
 
@@ -391,6 +445,9 @@ def main():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--seconds", type=int, default=30, help="each throughput run")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--warmup", type=int, default=60, help="seconds of load on both nodes first, unmeasured"
+    )
     parser.add_argument("--json", help="where to write the figures")
     args = parser.parse_args()
 
@@ -448,7 +505,7 @@ def main():
         for n, port in enumerate(ports):
             stack.enter_context(gunicorn(env, f"newsroom-cluster-node{n + 1}.log", port=port))
 
-        checks = publication_checks(bases)
+        checks = publication_checks(bases, args.replica_port, database)
         report["publication"] = checks
         print(f"published: on both nodes within {checks['published_visible_max_seconds']} s; "
               f"withdrawn: gone from both after at most {checks['withdrawn_gone_max_seconds']} s; "
@@ -469,17 +526,18 @@ def main():
         print(f"replica connections from the nodes after its restart: "
               f"{report['replica_connections_after_restart']}", flush=True)  # fmt: skip
 
-        figures = throughput(bases, paths, args.seconds, args.connections)
+        figures = throughput(bases, paths, args.seconds, args.connections, args.warmup)
         report["throughput"] = figures
-        report["throughput"]["seconds"], report["throughput"]["connections"] = (
-            args.seconds,
-            args.connections,
+        report["throughput"].update(
+            seconds=args.seconds, connections=args.connections, warmup_seconds=args.warmup
         )
         print(f"throughput, {args.connections} connections for {args.seconds} s: one node "
               f"{figures['one_node']['requests_per_second']} req/s (p95 "
               f"{figures['one_node']['p95_ms']} ms), two nodes "
               f"{figures['two_nodes']['requests_per_second']} req/s (p95 "
-              f"{figures['two_nodes']['p95_ms']} ms)", flush=True)  # fmt: skip
+              f"{figures['two_nodes']['p95_ms']} ms), one node again "
+              f"{figures['one_node_again']['requests_per_second']} req/s (p95 "
+              f"{figures['one_node_again']['p95_ms']} ms)", flush=True)  # fmt: skip
     report["ok"] = all(
         [checks["ok"], stopped["ok"], figures["ok"], report["replica_connections_after_checks"] > 0]
     )

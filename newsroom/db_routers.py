@@ -179,6 +179,8 @@ class ReplicaMiddleware:
     primary for pin_seconds() after a write. First after WhiteNoise: before the page
     cache, which reads the archive version from the database readers use."""
 
+    path = "newsroom.db_routers.ReplicaMiddleware"  # as settings.MIDDLEWARE names it
+
     def __init__(self, get_response, health=None):
         self.get_response = get_response
         self.health = health

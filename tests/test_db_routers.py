@@ -1,15 +1,18 @@
 """Readers on a replica, editors and writes on the primary (newsroom/db_routers.py).
 
-The suite runs without DATABASE_REPLICA_URL; these tests add a "replica" database for
-themselves: the primary's own test database under a second alias (a replica that never
-lags), a snapshot of the past on it (a replica that lags, PostgreSQL's REPEATABLE READ),
-or a closed port (a replica that is down: a real connection refused, not a mock).
+The suite runs without DATABASE_REPLICA_URL (or with it: the replica is then a mirror of
+the test database, which the router leaves alone, every test's own transaction keeping
+reads on the primary). These tests make a "replica" database for themselves: the
+primary's own test database under a second alias (a replica that never lags), a snapshot
+of the past on it (a replica that lags, PostgreSQL's REPEATABLE READ), or a closed port (a
+replica that is down: a real connection refused, not a mock).
 """
 
 import contextlib
 import socket
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import connection, connections, transaction
@@ -34,8 +37,12 @@ from tests.factories import make_article
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a replica's snapshot of the past is PostgreSQL's"
 )
-# Each connection must see what the other committed, as with a real replica.
-outside_any_transaction = pytest.mark.django_db(transaction=True)
+# Each connection must see what the other committed, as with a real replica. Where the
+# suite itself runs with DATABASE_REPLICA_URL (a "replica" mirroring the test database),
+# these tests may use that alias for their own replica.
+outside_any_transaction = pytest.mark.django_db(
+    transaction=True, databases=[PRIMARY, *([REPLICA] if REPLICA in settings.DATABASES else [])]
+)
 
 
 @contextlib.contextmanager
@@ -67,6 +74,7 @@ def with_replica(settings, monkeypatch):
     """add(settings_dict) makes it the "replica" database, with the router and middleware
     that DATABASE_REPLICA_URL turns on, and a health check that has not asked yet."""
     added = []
+    declared = getattr(connections._connections, REPLICA, None)
 
     def add(settings_dict):
         configured = connections.configure_settings(
@@ -78,10 +86,10 @@ def with_replica(settings, monkeypatch):
         setattr(connections._connections, REPLICA, replica)
         added.append(replica)
         settings.DATABASE_ROUTERS = ["newsroom.db_routers.ReplicaRouter"]
-        middleware = list(settings.MIDDLEWARE)
+        middleware = [m for m in settings.MIDDLEWARE if m != ReplicaMiddleware.path]
         middleware.insert(
             middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-            "newsroom.db_routers.ReplicaMiddleware",
+            ReplicaMiddleware.path,
         )
         settings.MIDDLEWARE = middleware
         monkeypatch.setattr(db_routers, "health", ReplicaHealth())
@@ -92,7 +100,10 @@ def with_replica(settings, monkeypatch):
         replica.close()
         if getattr(replica, "pool", None):
             replica.close_pool()
-        delattr(connections._connections, REPLICA)
+        if declared is None:
+            delattr(connections._connections, REPLICA)
+        else:
+            setattr(connections._connections, REPLICA, declared)
 
 
 @pytest.fixture
