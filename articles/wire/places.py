@@ -37,7 +37,7 @@ def _fold_table():
 
 
 FOLD = _fold_table()
-_FOLD_TABLE = str.maketrans(FOLD)
+_FOLDABLE = re.compile("[" + re.escape("".join(FOLD)) + "]")
 
 
 def fold(text):
@@ -45,7 +45,7 @@ def fold(text):
 
     Same length as `text`, character for character, so a match's offsets in the folded
     text are its offsets in the original."""
-    return text.translate(_FOLD_TABLE)
+    return _FOLDABLE.sub(lambda found: FOLD[found.group()], text)
 
 
 def name_key(name):
