@@ -57,6 +57,10 @@ LAST_NAMES = [
 ]  # fmt: skip
 
 
+class EmptyGazetteer(ValueError):
+    """There are no places to file generated stories under."""
+
+
 @dataclass
 class Cast:
     regions: list
@@ -77,6 +81,11 @@ def zipf_weights(n, exponent=1.1):
 
 def prepare_cast(rng, tag_count=200, byline_count=400, editor_count=8):
     regions = list(Region.objects.exclude(kind=Region.Kind.COUNTRY).order_by("path"))
+    if not regions:
+        raise EmptyGazetteer(
+            "The gazetteer has no places below the country: run `manage.py migrate`, which "
+            "loads it, before generating an archive."
+        )
     rng.shuffle(regions)
     tag_names = TAG_NAMES + [f"Topic {i}" for i in range(len(TAG_NAMES), tag_count)]
     tags = [get_or_create_by_name(Tag, name)[0] for name in tag_names]

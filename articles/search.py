@@ -419,7 +419,9 @@ def postgresql_search(queryset, terms, language):
             .order_by("-published_at", "-pk")
             .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
         )
-    newest.sort(reverse=True)
+    # As PostgreSQL orders them: undated drafts (the admin searches them) first, then newest.
+    newest.sort(key=lambda row: (row[0] is None, row[0] and row[0].timestamp(), row[1]))
+    newest.reverse()
     newest_matches = [pk for _, pk in newest[:SEARCH_CANDIDATES]]
     if len(ranks) == 1:
         rank = ranks[0][1]

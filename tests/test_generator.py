@@ -1,7 +1,8 @@
 import pytest
+from django.core.management import CommandError, call_command
 
 from articles.generator import generate
-from articles.models import Article
+from articles.models import Article, Region
 from articles.wire.run import import_paths
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,10 @@ def test_importer_keeps_no_log_of_its_statements_with_debug_on(settings, tmp_pat
     import_paths([tmp_path])
     assert Article.objects.count() == 10
     assert len(connection.queries) < 30, len(connection.queries)
+
+
+def test_generating_without_a_gazetteer_says_to_migrate():
+    Region.objects.update(kind=Region.Kind.COUNTRY)  # no place to file a story under
+    with pytest.raises(CommandError, match="run `manage.py migrate`"):
+        call_command("generate_archive", "--articles", "3")
+    assert not Article.objects.exists()

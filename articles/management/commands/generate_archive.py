@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.generator import generate
+from articles.generator import EmptyGazetteer, generate
 
 
 class Command(BaseCommand):
@@ -24,6 +24,9 @@ class Command(BaseCommand):
             rate = done / max(time.monotonic() - started, 1e-9)
             self.stdout.write(f"{done:>9,} of {articles:,} ({rate:,.0f} a second)")
 
-        generate(articles, seed=seed, wire_folder=wire_files, on_progress=progress)
+        try:
+            generate(articles, seed=seed, wire_folder=wire_files, on_progress=progress)
+        except EmptyGazetteer as error:
+            raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
         self.stdout.write(f"Wrote {articles:,} in {elapsed:,.1f} s.")
