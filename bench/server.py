@@ -68,10 +68,12 @@ def wait_for(url, seconds=30):
 
 
 @contextlib.contextmanager
-def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None, port=PORT):
-    """Serve the site on `port` (PORT) while the block runs; yields the log file's path.
+def gunicorn(env, log_name="newsroom-bench-gunicorn.log", access_log=None, port=None):
+    """Serve the site on `port` (else PORT, as it is when called: bench/fresh.py's --port
+    sets it) while the block runs; yields the log file's path.
     With `access_log` (a path), every request's path, status and time in microseconds is
     written there."""
+    port = port or PORT
     log_path = Path(tempfile.gettempdir()) / log_name
     logging = []
     if access_log:
