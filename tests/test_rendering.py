@@ -48,14 +48,17 @@ def through_markdown(text):
     return sanitize_html(markdown.markdown(text, output_format="html")) if text else ""
 
 
-# Letters of the four languages, right-to-left marks, punctuation Markdown takes as it
-# is, and the characters it does not: markup, control characters, other white space.
+# Letters of the four languages, right-to-left marks and punctuation Markdown takes as it
+# is; WORDS adds the characters it does not: markup, control characters, other white space.
+PLAIN_CHARACTERS = (
+    list("abcXYZéêşçı0129")
+    + list("ئابپتجحخدرڕزژسشعغفڤقکگلڵمنوۆهەیێ")
+    + ["\u200f", "\u200e"]
+    + list(".,;:'\"()?/%$@^{}|~=+-–—«»“”’…")
+)
 WORDS = st.text(
     alphabet=st.sampled_from(
-        list("abcXYZéêşçı0129")
-        + list("ئابپتجحخدرڕزژسشعغفڤقکگلڵمنوۆهەیێ")
-        + ["\u200f", "\u200e"]
-        + list(".,;:'\"()?/%$@^{}|~=+-–—«»“”’…")
+        PLAIN_CHARACTERS
         + ["\u00a0", "\u3000", "\u2028"]
         + list("\\`*_[]!<>&#")
         + ["\x00", "\x02", "\x03", "\x0b", "\x1b", "\x85", "\ufeff", "\t"]
@@ -86,12 +89,7 @@ def test_any_text_renders_as_markdown_renders_it(text):
 
 
 PLAIN_WORDS = st.text(
-    alphabet=st.sampled_from(
-        list("abcXYZéêşçı0129")
-        + list("ئابپتجحخدرڕزژسشعغفڤقکگلڵمنوۆهەیێ")
-        + ["\u200f", "\u200e"]
-        + list(".,;:'\"()?/%$@^{}|~=+-–—«»“”’…")
-    ),
+    alphabet=st.sampled_from(PLAIN_CHARACTERS),
     min_size=1,
     max_size=12,
 ).filter(lambda word: not word[0].isdigit() and word[0] not in "#>-+=|~:")

@@ -18,8 +18,8 @@ from django.db import migrations
 # Which words "did you mean" keeps: as migration 0015 chose them.
 KEPT_WORDS = "char_length(lexeme) BETWEEN 3 AND 40 AND lexeme !~ '^[0-9.,]+$'"
 
-CREATE = f"""
-CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
+# The trigger function's head: both search vectors, built as migration 0015 builds them.
+VECTORS = """CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
 DECLARE
     config regconfig := newsroom_search_config(NEW.language);
     headline text := newsroom_search_fold(coalesce(NEW.headline, ''));
@@ -34,7 +34,10 @@ BEGIN
         setweight(to_tsvector('simple', headline), 'A') ||
         setweight(to_tsvector('simple', summary), 'B') ||
         setweight(to_tsvector('simple', body), 'C');
-    RETURN NEW;
+"""
+
+CREATE = f"""
+{VECTORS}    RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
 
@@ -78,22 +81,7 @@ DROP = f"""
 DROP TRIGGER articles_article_search_words_update ON articles_article;
 DROP TRIGGER articles_article_search_words_insert ON articles_article;
 DROP FUNCTION articles_article_search_words();
-CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
-DECLARE
-    config regconfig := newsroom_search_config(NEW.language);
-    headline text := newsroom_search_fold(coalesce(NEW.headline, ''));
-    summary text := newsroom_search_fold(coalesce(NEW.summary, ''));
-    body text := newsroom_search_fold(coalesce(NEW.body, ''));
-BEGIN
-    NEW.search_vector :=
-        setweight(to_tsvector(config, headline), 'A') ||
-        setweight(to_tsvector(config, summary), 'B') ||
-        setweight(to_tsvector(config, body), 'C');
-    NEW.search_vector_simple :=
-        setweight(to_tsvector('simple', headline), 'A') ||
-        setweight(to_tsvector('simple', summary), 'B') ||
-        setweight(to_tsvector('simple', body), 'C');
-    IF NEW.status = 'published' THEN
+{VECTORS}    IF NEW.status = 'published' THEN
         INSERT INTO articles_search_word (language, word)
         SELECT NEW.language, lexeme FROM unnest(NEW.search_vector_simple)
         WHERE {KEPT_WORDS}
