@@ -57,6 +57,13 @@ LAST_NAMES = [
 ]  # fmt: skip
 
 
+# On PostgreSQL, the triggers that parse an article's text into its search vectors and
+# add its words to the archive's vocabulary (migrations 0015 and 0017). A story whose text
+# is copied from an earlier one (`generate(texts=...)`) carries that story's vectors, and
+# its words are in the vocabulary already.
+TEXT_TRIGGERS = ("articles_article_search_vector_update", "articles_article_search_words_insert")
+
+
 class EmptyGazetteer(ValueError):
     """There are no places to file generated stories under."""
 
@@ -152,21 +159,22 @@ def status_for(rng):
     return Article.Status.PUBLISHED, True  # scheduled
 
 
-def make_story(rng, cast, index, start, span_seconds):
+def make_story(rng, cast, index, start, span_seconds, *, text=True):
+    """A story as a dict of plain values; with `text` False, without headline, summary
+    and paragraphs (the writer copies them from another story)."""
     status, scheduled = status_for(rng)
     if scheduled:
         published_at = timezone.now() + datetime.timedelta(hours=rng.randint(1, 24 * 60))
     else:
         # Denser towards the present, as archives are.
         published_at = start + datetime.timedelta(seconds=span_seconds * rng.random() ** 0.6)
-    headline = sentence(rng, cast, rng.randint(6, 12))[:-1]
-    summary = sentence(rng, cast, rng.randint(20, 40))
-    body_paragraphs = paragraphs(rng, cast, rng.randint(300, 1500))
-    return {
-        "index": index,
-        "headline": headline,
-        "summary": summary,
-        "paragraphs": body_paragraphs,
+    story = {"index": index}
+    if text:
+        story["headline"] = sentence(rng, cast, rng.randint(6, 12))[:-1]
+        story["summary"] = sentence(rng, cast, rng.randint(20, 40))
+        story["paragraphs"] = paragraphs(rng, cast, rng.randint(300, 1500))
+        story["slug_base"] = base_slug(story["headline"][:60], 60, "article")
+    return story | {
         "status": status,
         "published_at": published_at,
         "regions": set(
@@ -183,12 +191,13 @@ def make_story(rng, cast, index, start, span_seconds):
     }
 
 
-def write_batch(stories):
+def insert_articles(stories):
+    """Insert stories with text of their own; sets each story's "pk"."""
     articles = [
         Article(
             headline=s["headline"],
             # Unique by the index, so bulk_create needs no look-up of taken slugs.
-            slug=f"{base_slug(s['headline'][:60], 60, 'article')}-g{s['index']}",
+            slug=f"{s['slug_base']}-g{s['index']}",
             summary=s["summary"],
             body="\n\n".join(s["paragraphs"]),
             body_html="".join(f"<p>{escape(p)}</p>" for p in s["paragraphs"]),
@@ -199,21 +208,77 @@ def write_batch(stories):
         )
         for s in stories
     ]
+    Article.objects.bulk_create(articles, batch_size=500)
+    for article, story in zip(articles, stories, strict=True):
+        story["pk"] = article.pk
+
+
+def insert_copies(stories):
+    """Insert stories whose text is an earlier story's (PostgreSQL only): one
+    INSERT ... SELECT copies the source's headline, summary, bodies and search vectors,
+    with the triggers that would parse the same text again (TEXT_TRIGGERS) turned off
+    inside the caller's transaction, so no other session ever sees them off. Every other
+    trigger (the archive's versions) fires as for any insert. Sets each story's "pk"."""
+    quote = connection.ops.quote_name
+    table = quote(Article._meta.db_table)
+    own = {
+        "slug": "v.slug",
+        "status": "v.status",
+        "published_at": "v.published_at",
+        "dateline_id": "v.dateline_id",
+        "import_key": "NULL",
+    }
+    columns = [f.column for f in Article._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "
+        f"SELECT {', '.join(own.get(c, f's.{quote(c)}') for c in columns)} "
+        "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[], %s::bigint[]) "
+        "WITH ORDINALITY AS v(source_id, slug, status, published_at, dateline_id, n) "
+        f"JOIN {table} s ON s.id = v.source_id ORDER BY v.n RETURNING id, slug"
+    )
+    slugs = [f"{s['source'][1]}-g{s['index']}" for s in stories]
+    with connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with checks still pending (the foreign keys are
+        # deferred to the commit): run them now, and this transaction's from here on.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for trigger in TEXT_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {quote(trigger)}")
+        cursor.execute(
+            sql,
+            [
+                [s["source"][0] for s in stories],
+                slugs,
+                [s["status"] for s in stories],
+                [s["published_at"] for s in stories],
+                [s["dateline"].pk for s in stories],
+            ],
+        )
+        pks = {slug: pk for pk, slug in cursor.fetchall()}
+        for trigger in TEXT_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {quote(trigger)}")
+    for story, slug in zip(stories, slugs, strict=True):
+        story["pk"] = pks[slug]
+
+
+def write_batch(stories):
     with transaction.atomic():
-        Article.objects.bulk_create(articles, batch_size=500)
+        originals = [s for s in stories if "source" not in s]
+        copies = [s for s in stories if "source" in s]
+        if originals:
+            insert_articles(originals)
+        if copies:
+            insert_copies(copies)
         region_rows, tag_rows, editor_rows, byline_rows = [], [], [], []
-        for article, s in zip(articles, stories, strict=True):
+        for s in stories:
             region_rows += [
-                Article.regions.through(article_id=article.pk, region_id=r.pk) for r in s["regions"]
+                Article.regions.through(article_id=s["pk"], region_id=r.pk) for r in s["regions"]
             ]
-            tag_rows += [
-                Article.tags.through(article_id=article.pk, tag_id=t.pk) for t in s["tags"]
-            ]
+            tag_rows += [Article.tags.through(article_id=s["pk"], tag_id=t.pk) for t in s["tags"]]
             editor_rows += [
-                Article.editors.through(article_id=article.pk, editor_id=e.pk) for e in s["editors"]
+                Article.editors.through(article_id=s["pk"], editor_id=e.pk) for e in s["editors"]
             ]
             byline_rows += [
-                ArticleByline(article_id=article.pk, byline_id=b.pk, position=i)
+                ArticleByline(article_id=s["pk"], byline_id=b.pk, position=i)
                 for i, b in enumerate(s["bylines"])
             ]
         Article.regions.through.objects.bulk_create(region_rows, batch_size=2000)
@@ -247,33 +312,56 @@ def write_wire_file(folder, story):
         (sub / f"{stem}.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-def generate(count, seed=2020, wire_folder=None, on_progress=None, start_year=2000):
-    """Write `count` articles to the database (or, with wire_folder, as wire files)."""
+def generate(count, seed=2020, wire_folder=None, on_progress=None, start_year=2000, texts=None):
+    """Write `count` articles to the database (or, with wire_folder, as wire files).
+
+    With `texts` (PostgreSQL, database only), the first `texts` stories have text of their
+    own and every later story reuses the headline, summary and body of story `n % texts`
+    (with its own places, tags, bylines, date and status): PostgreSQL parses each text
+    once, which is most of what a story costs it (docs/performance.md), so a million
+    articles take minutes of copying instead of hours of parsing. A word's or a phrase's
+    share of the archive is what fresh text drawn from the same vocabulary gives.
+    Raises ValueError if `texts` is given otherwise, EmptyGazetteer without places."""
+    if texts is not None and (
+        texts < 1 or wire_folder is not None or connection.vendor != "postgresql"
+    ):
+        raise ValueError("Reused texts need at least one text, PostgreSQL and no wire folder.")
     rng = random.Random(seed)
     cast = prepare_cast(rng)
     start = timezone.make_aware(datetime.datetime(start_year, 1, 1))
     span = (timezone.now() - start).total_seconds()
     offset = Article.objects.count() if wire_folder is None else 0
-    batch = []
+    batch, sources = [], []
     statistics = StatisticsFollowGrowth(connection)
+
+    def flush():
+        write_batch(batch)
+        statistics.add(len(batch))
+        if texts is not None and len(sources) < texts:
+            sources.extend((s["pk"], s["slug_base"]) for s in batch if "source" not in s)
+        batch.clear()
+        # With DEBUG on (the local default) Django keeps the last 9,000 statements:
+        # bulk inserts of bodies, megabytes each, took a million-article run to
+        # 10.5 GB of memory.
+        reset_queries()
+
     for n in range(count):
-        story = make_story(rng, cast, offset + n, start, span)
+        copy = texts is not None and n >= texts
+        if copy and n == texts and batch:
+            flush()  # every source is written before the first copy of it
+        story = make_story(rng, cast, offset + n, start, span, text=not copy)
+        if copy:
+            story["source"] = sources[n % texts]
         if wire_folder is not None:
             write_wire_file(wire_folder, story)
         else:
             batch.append(story)
             if len(batch) == BATCH_SIZE:
-                write_batch(batch)
-                statistics.add(len(batch))
-                batch = []
-                # With DEBUG on (the local default) Django keeps the last 9,000 statements:
-                # bulk inserts of bodies, megabytes each, took a million-article run to
-                # 10.5 GB of memory.
-                reset_queries()
+                flush()
         if on_progress and (n + 1) % BATCH_SIZE == 0:
             on_progress(n + 1)
     if batch:
-        write_batch(batch)
+        flush()
     if wire_folder is None and connection.vendor == "postgresql":
         # Fresh statistics (without them the planner takes a million rows for a handful)
         # and a visibility map, so counts scan the index alone. VACUUM needs to be

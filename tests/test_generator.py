@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.generator import generate
 from articles.models import Article, Region
@@ -62,3 +63,45 @@ def test_generating_without_a_gazetteer_says_to_migrate():
     with pytest.raises(CommandError, match="run `manage.py migrate`"):
         call_command("generate_archive", "--articles", "3")
     assert not Article.objects.exists()
+
+
+def test_reused_texts_need_postgresql_and_the_database():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("generate_archive", "--articles", "3", "--texts", "0")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="copies search vectors in SQL")
+def test_reused_texts_copy_text_and_search_vectors_and_leave_the_triggers_on():
+    from articles.archive_cache import archive_version
+    from articles.search import search_articles
+
+    before = archive_version()
+    generate(12, seed=4, texts=5)
+    articles = list(
+        Article.objects.order_by("pk").values(
+            "pk", "headline", "body", "slug", "search_vector", "search_vector_simple"
+        )
+    )
+    assert len(articles) == 12 and archive_version() != before
+    for n, article in enumerate(articles[5:], start=5):
+        source = articles[n % 5]
+        assert article["headline"] == source["headline"] and article["body"] == source["body"]
+        assert article["search_vector"] == source["search_vector"] is not None
+        assert article["search_vector_simple"] == source["search_vector_simple"] is not None
+        assert article["slug"].endswith(f"-g{n}") and article["slug"] != source["slug"]
+    copy = Article.objects.get(pk=articles[7]["pk"])
+    assert copy.regions.exists() and copy.ordered_bylines
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'articles_article'::regclass "
+            "AND NOT tgisinternal AND tgenabled = 'D'"
+        )
+        assert cursor.fetchall() == []
+    # A copy is found by its words like any article, and an edit parses its own text.
+    word = max(articles[7]["headline"].split(), key=len)
+    found = search_articles(Article.objects.all(), word)
+    assert copy.pk in set(found.values_list("pk", flat=True))
+    copy.headline = "Saffron harvest in Halabja"
+    copy.save()
+    copy.refresh_from_db()
+    assert copy.search_vector != articles[7]["search_vector"]
