@@ -3,6 +3,7 @@
 formatting wrote it, in each language (en, ckb, kmr, ar: left to right and right to
 left, each with its own numbers and month names)."""
 
+import copy
 import datetime
 from urllib.parse import urlencode
 
@@ -14,6 +15,8 @@ from django.utils.html import escape
 from django.utils.translation import ngettext
 
 from articles.facets import Facet, date_facets, histogram
+from articles.filters import ArticleFilter, GazetteerSelect, QuickSelect
+from articles.models import Article
 
 LANGUAGES = ["en", "ckb", "kmr", "ar"]
 # Filters in force, a single date among them (a month's range drops it), a repeated key,
@@ -154,3 +157,35 @@ def test_narrowed_links_are_those_a_copy_of_the_query_gives(params):
     )
     assert written == narrowed_by_copy(base, params)
     assert written != "?" + urlencode(params) or not base
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_region_select_is_written_once_as_the_select_wrote_it(rf, language, monkeypatch):
+    def region_select(chosen):
+        data = QueryDict(f"region={chosen}")
+        form = ArticleFilter(data, queryset=Article.objects.all(), request=rf.get("/")).form
+        return form.fields["region"], form["region"]
+
+    monkeypatch.setattr(GazetteerSelect, "written", None)
+    with translation.override(language):
+        field, bound = region_select("erbil")
+        str(bound)
+        once = GazetteerSelect.written
+        assert once is not None
+        for chosen in ["erbil", "duhok", ""]:
+            field, bound = region_select(chosen)
+            written = str(bound)
+            expected = QuickSelect.render(field.widget, "region", chosen, {"id": "id_region"})
+            assert written == expected
+            assert written.count(" selected>") == 1  # "" chooses "Anywhere"
+            assert f'<option value="{chosen}" selected>' in written
+        assert GazetteerSelect.written is once  # the options were not written again
+        # A renamed place is a new gazetteer: its options are written again.
+        field, bound = region_select("duhok")
+        places = [copy.copy(region) for region in field.cached_objects()]
+        duhok = next(region for region in places if region.slug == "duhok")
+        duhok.name = "Dihok <renamed>"
+        monkeypatch.setattr(field, "cached_objects", lambda: places)
+        assert "Dihok &lt;renamed&gt;</option>" in str(bound)
+        assert GazetteerSelect.written is not once
