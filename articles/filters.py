@@ -166,11 +166,48 @@ class QuickSelect(forms.Select):
         )
 
 
+class GazetteerSelect(QuickSelect):
+    """The region select, its options written once per process for a gazetteer (they
+    name places in the main language whatever the page's, so are the same in every
+    edition) and reused until the gazetteer changes; only the chosen option differs."""
+
+    # (key, [(value, option, option selected)]): the last gazetteer's options.
+    written = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = getattr(self.choices, "field", None)
+        if field is None:
+            return super().render(name, value, attrs, renderer)
+        key = (
+            str(field.empty_label),
+            tuple((o.pk, o.slug, o.name, o.depth) for o in field.cached_objects()),
+        )
+        written = self.written
+        if written is None or written[0] != key:
+            options = [
+                (
+                    str(option_value),
+                    format_html('<option value="{}">{}</option>', option_value, label),
+                    format_html('<option value="{}" selected>{}</option>', option_value, label),
+                )
+                for option_value, label in self.choices
+            ]
+            written = type(self).written = (key, options)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            selected if option_value in chosen else option
+            for option_value, option, selected in written[1]
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
+
+
 class RegionChoiceField(CachedSlugChoiceField):
     """The gazetteer as a select."""
 
     iterator = CachedChoiceIterator
-    widget = QuickSelect
+    widget = GazetteerSelect
     cached_objects = staticmethod(gazetteer)
 
     def label_from_instance(self, obj):

@@ -5,9 +5,9 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, Concat, Substr
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -387,11 +387,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_article_page(self):
+        """Everything the article page shows of an article, its credits fetched. Its
+        notes and its other languages' versions are read only where it has any
+        (`has_corrections`, `has_translations`: bools, asked in the article's own query),
+        most having none."""
         return (
             self.with_credits()
             .defer(None)
             .defer("search_vector", "search_vector_simple")
-            .prefetch_related("editors", "corrections")
+            .prefetch_related("editors")
+            .annotate(
+                has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+                has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+            )
         )
 
     def in_region(self, region):
@@ -645,6 +653,8 @@ class Article(TextRuleModel):
     def linked_versions(self):
         """The published other languages' versions (language_versions), each with only
         what a link to it needs (LINK_FIELDS): a list, in language code order."""
+        if not self.translation_of_id and getattr(self, "has_translations", True) is False:
+            return []  # an original without translations (see for_article_page)
         return list(self.language_versions().published().only(*LINK_FIELDS))
 
     @property
@@ -694,56 +704,76 @@ class Article(TextRuleModel):
 
     RELATED_WINDOW = datetime.timedelta(days=180)
     RELATED_CANDIDATES = 30
+    # At most this many of the articles just before this one (in its language) are looked
+    # at for shared places or tags: the page's work does not grow with the archive.
+    RELATED_SCAN = 1000
 
     def related(self, limit=5):
-        """Published articles in this one's language from the half year before it that
-        share its places or tags, those sharing the most first (its translations are
-        offered apart, as the story in other languages).
+        """At most `limit` published articles in this one's language from the half year
+        before it that share its places or tags, those sharing the most first, then the
+        newest (its translations are offered apart, as the story in other languages):
+        a list of Articles with only LINK_FIELDS read, each with `shared` (an int).
 
-        Bounded for a big archive: walking the date index back from this article, the
-        nearest RELATED_CANDIDATES articles sharing anything are scored, not every
-        article that ever named Iraq."""
+        Bounded for a big archive: one query walks the language's date index
+        (article_language_idx) back from this article over at most RELATED_SCAN
+        articles, the nearest RELATED_CANDIDATES of them sharing anything are scored, not
+        every article that ever named Iraq. Written as SQL: built with the ORM, its
+        correlated subqueries cost the page more to compile than to run."""
         region_ids = [r.pk for r in self.regions.all()]
         tag_ids = [t.pk for t in self.tags.all()]
         if not (region_ids or tag_ids) or self.published_at is None or self.publication_date_error:
-            return Article.objects.none()
-        shared_regions = Article.regions.through.objects.filter(
-            article_id=OuterRef("pk"), region_id__in=region_ids
-        )
-        shared_tags = Article.tags.through.objects.filter(
-            article_id=OuterRef("pk"), tag_id__in=tag_ids
-        )
-        nearest = (
-            Article.objects.published()
-            .filter(
-                published_at__lte=self.published_at,
-                published_at__gte=self.published_at - self.RELATED_WINDOW,
-            )
-            .filter(language=self.language)
-            .exclude(pk=self.pk)
-            .filter(Exists(shared_regions) | Exists(shared_tags))
-            .order_by("-published_at", "-pk")
-            .values("pk")[: self.RELATED_CANDIDATES]
-        )
+            return []
+        ops = connections[Article.objects.db].ops
+        quote = ops.quote_name
+        links = []  # (link table, its column of the shared thing, the ids)
+        for field, ids in (("regions", region_ids), ("tags", tag_ids)):
+            if ids:
+                through = getattr(Article, field).through
+                column = through._meta.get_field(field[:-1]).column
+                links.append((quote(through._meta.db_table), quote(column), ids))
 
-        def count_of(subquery):
-            return Coalesce(
-                models.Subquery(
-                    subquery.order_by()
-                    .values("article_id")
-                    .annotate(n=models.Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
+        def shared_in(table, column, ids, outer):
+            placeholders = ", ".join(["%s"] * len(ids))
+            return (
+                f"FROM {table} WHERE {table}.{quote('article_id')} = {outer}.{quote('id')} "
+                f"AND {table}.{column} IN ({placeholders})"
             )
 
-        return (
-            Article.objects.published()
-            .only(*LINK_FIELDS)
-            .filter(pk__in=nearest)
-            .annotate(shared=count_of(shared_regions) + count_of(shared_tags))
-            .order_by("-shared", "-published_at", "-pk")[:limit]
+        start, _ = publication_year_bounds()
+        newest = min(self.published_at, timezone.now())
+        oldest = max(self.published_at - self.RELATED_WINDOW, start)
+        article = quote(Article._meta.db_table)
+        date, pk = quote("published_at"), quote("id")
+        # Counted row by row (a subquery in the select list, never hashed): a semi-join
+        # could read every link of a common place instead.
+        shared = " + ".join(f"(SELECT COUNT(*) {shared_in(*link, 'w')})" for link in links)
+        columns = ", ".join(
+            f"{article}.{quote(Article._meta.get_field(name).column)}"
+            for name in ("id", *LINK_FIELDS)
         )
+        sql = (
+            f"SELECT {columns}, c.shared FROM ("
+            f"SELECT s.{pk}, s.shared FROM ("
+            f"SELECT w.{pk}, w.{date}, {shared} AS shared FROM ("
+            f"SELECT {pk}, {date} FROM {article} WHERE {quote('status')} = %s "
+            f"AND {quote('language')} = %s AND {date} >= %s AND {date} <= %s AND {pk} <> %s "
+            f"ORDER BY {date} DESC, {pk} DESC LIMIT %s) w) s "
+            f"WHERE s.shared > 0 ORDER BY s.{date} DESC, s.{pk} DESC LIMIT %s) c "
+            f"INNER JOIN {article} ON {article}.{pk} = c.{pk} "
+            f"ORDER BY c.shared DESC, {article}.{date} DESC, {article}.{pk} DESC LIMIT %s"
+        )
+        params = [
+            *(ident for link in links for ident in link[2]),
+            self.Status.PUBLISHED,
+            self.language,
+            ops.adapt_datetimefield_value(oldest),
+            ops.adapt_datetimefield_value(newest),
+            self.pk,
+            self.RELATED_SCAN,
+            self.RELATED_CANDIDATES,
+            limit,
+        ]
+        return list(Article.objects.raw(sql, params))
 
 
 class ArticleByline(models.Model):

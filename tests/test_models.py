@@ -5,7 +5,9 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Byline, Region, Tag
@@ -159,6 +161,60 @@ def test_related_articles_score_only_the_nearest_candidates(monkeypatch):
         language="en", regions=["makhmour"], tags=["ISIS"], published_at=at("2020-03-01 13:00")
     )
     assert list(article.related()) == [nearest]
+
+
+def test_related_articles_look_only_at_the_nearest_articles_of_the_language(monkeypatch):
+    # A rare place's article does not walk half a year of the archive: the scan stops.
+    monkeypatch.setattr(Article, "RELATED_SCAN", 3)
+    article = make_article(
+        language="en", regions=["makhmour"], tags=[], published_at=at("2020-03-09 13:00")
+    )
+    for day in range(1, 4):
+        make_article(
+            language="en", regions=["duhok"], tags=[], published_at=at(f"2020-03-0{day} 13:00")
+        )
+    make_article(language="ckb", regions=["duhok"], tags=[], published_at=at("2020-03-08 13:00"))
+    beyond = make_article(
+        language="en", regions=["makhmour"], tags=[], published_at=at("2020-02-01 13:00")
+    )
+    assert article.related() == []
+    monkeypatch.setattr(Article, "RELATED_SCAN", 4)
+    assert article.related() == [beyond]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan: CI runs it there")
+def test_related_articles_read_a_bounded_window_of_the_date_index():
+    article = make_article(language="en", regions=["makhmour", "erbil"], tags=["ISIS", "Oil"])
+    for day in range(1, 40):
+        make_article(language="en", regions=["makhmour" if day % 3 else "duhok"], tags=["Oil"],
+                     published_at=article.published_at - datetime.timedelta(days=day))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article, articles_article_regions, articles_article_tags")
+    article = Article.objects.for_article_page().get(pk=article.pk)  # its places and tags read
+    with CaptureQueriesContext(connection) as queries:
+        related = article.related()
+    assert len(related) == 5 and len(queries) == 1
+    with connection.cursor() as cursor:
+        # However small the tables, the plan must have index paths to take: the ordered
+        # date index for the window, the links' article_id indexes for the probes.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries[0]["sql"])
+        ((plan,),) = cursor.fetchone()
+
+    def nodes(node, parent=None):
+        yield node, parent
+        for child in node.get("Plans", []):
+            yield from nodes(child, node)
+
+    scans = [(n, p) for n, p in nodes(plan["Plan"]) if "Scan" in n["Node Type"]]
+    window = [(n, p) for n, p in scans if n.get("Index Name") == "article_language_idx"]
+    assert len(window) == 1, scans
+    scan, limit = window[0]
+    assert limit["Node Type"] == "Limit" and scan["Actual Rows"] <= Article.RELATED_SCAN
+    # The links are probed per article (by article_id), never read per place or tag.
+    links = [n for n, _ in scans if n.get("Relation Name", "").startswith("articles_article_")]
+    assert links and all("article_id" in n.get("Index Cond", "") for n in links), links
 
 
 # --- scheduled articles ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import ARABIC_HEADLINE, at, make_article
 
 pytestmark = pytest.mark.django_db
@@ -593,6 +593,32 @@ def test_an_article_page_reads_no_other_articles_text_and_a_constant_few_queries
     assert others
     for sql in others:
         assert '"body"' not in sql and "search_vector" not in sql, sql
+
+
+def test_an_article_without_notes_or_translations_reads_neither(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    article = make_article(regions=["makhmour"], tags=["ISIS"], language="en", corrections=[])
+    for day in range(1, 3):
+        make_article(regions=["makhmour"], language="en",
+                     published_at=article.published_at - datetime.timedelta(days=day))  # fmt: skip
+    # The article (which says whether it has notes or translations), its bylines, places,
+    # tags and editors; the related articles, from a bounded window of the date index.
+    with django_assert_max_num_queries(6) as queries:
+        response = client.get(article.get_absolute_url())
+    page = body_of(response)
+    assert len(response.context["related_articles"]) == 2
+    assert not response.context["translations"] and "corrections-heading" not in page
+    related = [q["sql"] for q in queries.captured_queries if "shared" in q["sql"]]
+    assert len(related) == 1 and related[0].count("LIMIT") == 3, related
+
+    # A note or a translation added is read and shown.
+    make_article(translation_of=article, language="ckb", arabic=True)
+    Correction.objects.create(article=article, text="A figure was wrong.")
+    page = body_of(client.get(article.get_absolute_url()))
+    assert "corrections-heading" in page and "A figure was wrong." in page
+    assert "translations-heading" in page
 
 
 def test_date_archive_neighbours_skip_empty_unpublished_and_future_periods(client):
