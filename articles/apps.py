@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 
 def install_archive_version_triggers(sender, using, **kwargs):
-    from .archive_cache import install_version_triggers
+    from .bookkeeping import install_version_triggers
 
     install_version_triggers(connections[using])
 

@@ -7,7 +7,6 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from . import archive_cache
-from .querystring import canonical_query
 
 # Read by every page: the site-wide search box (base.html) shows the current `q`.
 EVERY_PAGE_READS = ("q",)
@@ -122,8 +121,7 @@ class PublicPageCacheMiddleware:
         names = getattr(view, "query_parameters", None)
         if names is None:
             return None if query else request.path
-        canonical = canonical_query(query, (*names, *EVERY_PAGE_READS)).urlencode()
-        return request.path + ("?" + canonical if canonical else "")
+        return archive_cache.address(request, (*names, *EVERY_PAGE_READS))
 
     @staticmethod
     def is_storable(response):

@@ -6,13 +6,8 @@ from django.db import connection
 from django.utils import timezone
 
 from articles import search
-from articles.archive_cache import (
-    StatisticsFollowGrowth,
-    archive_version,
-    cached_for_archive,
-    history_boundary,
-    install_version_triggers,
-)
+from articles.archive_cache import archive_version, cached_for_archive, history_boundary
+from articles.bookkeeping import StatisticsFollowGrowth, install_version_triggers
 from articles.models import Article, Region
 from tests.factories import at, make_article, make_tag, region
 
