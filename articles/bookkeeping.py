@@ -22,6 +22,7 @@ for the tables' size.
 """
 
 from django.conf import settings
+from django.db import connections
 
 STATE_TABLE = "articles_archivestate"
 BUMP = f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1"
@@ -224,6 +225,11 @@ def install_version_triggers(connection, with_removal=None):
             f"SELECT 1, {', '.join('0' for _ in names)} WHERE NOT EXISTS "
             f"(SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"
         )
+
+
+def install_after_migrate(sender, using, **kwargs):
+    """post_migrate's receiver (articles.apps): the triggers, on the database migrated."""
+    install_version_triggers(connections[using])
 
 
 class StatisticsFollowGrowth:
