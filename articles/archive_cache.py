@@ -219,15 +219,14 @@ wall_clock = time.time
 class Entry:
     """Where one value lives in a cache at the archive's current version (see `lookup`).
 
-    `value`: what the cache holds, or MISSING: then compute it and `save` it.
-    `previous`: whether `value` is the previous version's, given during the grace."""
+    `value`: what the cache holds (during the grace, perhaps the previous version's: see
+    used_a_previous_value), or MISSING: then compute it and `save` it."""
 
-    def __init__(self, store, fresh, previous_key, value=MISSING, previous=False):
+    def __init__(self, store, fresh, previous_key, value=MISSING):
         self.store = store
         self.fresh = fresh
         self.previous_key = previous_key
         self.value = value
-        self.previous = previous
 
     def save(self, value, timeout=DEFAULT_TIMEOUT):
         """Store `value` as current (and as the previous one for the next version), unless
@@ -247,7 +246,7 @@ def lookup(store, key, *, history=False, max_age=0, previous_ok=False):
     With `previous_ok`, in a request: when the archive moved on since the value was
     stored (a publication, an edit) the first request to find it missing is told to
     compute it, and every other request for the next settings.CACHE_GRACE_SECONDS is
-    given the value stored before (`entry.previous`), if it was stored since the last
+    given the value stored before, if it was stored since the last
     removal (see the module's docstring): never a withdrawn story's. A request given one
     caches nothing it computes as current. The grace runs from the first request's
     miss, on every server alike: the cache holds that moment (`store.add`)."""
@@ -274,7 +273,7 @@ def lookup(store, key, *, history=False, max_age=0, previous_ok=False):
     if since is None or now - since >= grace or where not in found:
         return entry
     _request_memo.get()["previous"] = True
-    return Entry(store, fresh, previous_key, found[where], previous=True)
+    return Entry(store, fresh, previous_key, found[where])
 
 
 # Computing a value once
