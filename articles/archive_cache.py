@@ -1,36 +1,17 @@
-"""What a public page asks of the archive's caches: the one read side.
+"""What a public page asks of the archive's caches: the read side (docs/caching.md).
 
-A page asks for one of three things, each named by its canonical address (`address`:
-the path and the query parameters its view reads):
+A page asks "the count for this result" (`result_count`), "the summary for this result"
+(`result_summary`), "this page" (the page cache middleware, through `lookup`), or for
+what pages share (`cached_for_archive`, `archive_cache_key` for template fragments),
+each by name: its canonical `address` and what is asked.
 
-- "the count for this result": `result_count(address, queryset)`;
-- "the summary for this result" (count and facets): `result_summary(address, compute)`;
-- "this page": articles.middleware.PublicPageCacheMiddleware, through `lookup`;
-
-and, for the little a page shares with others (the filters' choices, template
-fragments, a date archive's dates), `cached_for_archive(key, compute)` and
-`archive_cache_key(key)`.
-
-Every value is stored under one kind of key (`_digest`): what it is, the active language
-and the archive's version, which the writes' own triggers move (articles.bookkeeping).
-So nothing is ever invalidated by hand and nothing is stale: a change gives every value
-a new key, and the old ones expire (settings.ARCHIVE_CACHE_SECONDS). The version is read
-in one indexed query a request (`archive_version`), from the database the page's rows
-come from (a replica, newsroom.db_routers).
-
-Counts of the months that are over are keyed by the *history* version instead, which
-moves only for changes to them (`count_with_history`): a new story leaves them alone.
-
-After a publication or an edit, one request computes a value again while the others are
-given the previous one for at most settings.CACHE_GRACE_SECONDS (`lookup`:
-stale-while-revalidate); the previous one is kept per *removal* version, so after a
-withdrawal nobody is given it.
-
-What never enters these caches: anything computed for a request with a session (the
-middleware caches only sessionless, public responses; previews are never public), drafts
-(only Article.objects.published() is counted), and anything a request computed after it
-was given a previous value. With REDIS_URL the caches are shared by every server; a
-Redis out of reach is a miss, never an error (articles.cache_backends).
+Every key (`_digest`) is that name, the active language and the archive's version, which
+the writes' triggers move (articles.bookkeeping), read once a request from the database
+the page's rows come from (`archive_version`): nothing is invalidated by hand and nothing
+is stale. Counts of the months that are over are keyed by the history version instead
+(`count_with_history`). After a publication the previous value is given for
+settings.CACHE_GRACE_SECONDS while one request computes the new (`lookup`), never after a
+removal. Requests with a session, drafts and previews never reach these caches.
 """
 
 import datetime

@@ -1,24 +1,15 @@
-"""The writes' bookkeeping: what every write to the public archive records, so that the
-read side (articles.archive_cache) never serves a stale count, page or fragment.
+"""The writes' bookkeeping (docs/caching.md): triggers that move the archive's versions
+in the writing transaction, whatever wrote (admin, bulk actions, imports, raw SQL), so
+the read side (articles.archive_cache) is never stale and no write path can forget.
 
-One row, articles_archivestate (models.ArchiveState), holds three counters that database
-triggers move in the writing transaction itself, whatever wrote (admin saves, bulk
-actions, imports, raw SQL), so no write path can forget:
+articles_archivestate's `version` moves on any write involving a published article or
+the gazetteer, tags and bylines (never for a draft); `history_version` only for
+published articles dated before this month (on SQLite, always); `removal_version` when a
+published article may stop being public, or a place, tag or byline is deleted.
 
-- `version`: any write that involves a published article (its row, its places, tags and
-  bylines) and any write to the gazetteer, tags and bylines; a draft leaves it alone;
-- `history_version`: only when the change involves a published article dated before the
-  current month (on SQLite, which has no time zones, with every change): counts of the
-  months that are over are cached under it;
-- `removal_version`: when a published article stops being public or may have (withdrawn,
-  unpublished, deleted, moved later in time) and when a place, tag or byline is deleted.
-
-The triggers are (re)installed after every migrate (articles.apps): SQLite drops a
-table's triggers when a migration rebuilds the table. Migrations 0007, 0013 and 0018
-install them too, through `install_version_triggers`.
-
-Also here, for bulk loads: StatisticsFollowGrowth, which keeps the triggers' plans fit
-for the tables' size.
+Installed by migrations 0007, 0013 and 0018 (`install_version_triggers`: keep the name)
+and after every migrate (`install_after_migrate`: SQLite drops a rebuilt table's
+triggers). StatisticsFollowGrowth keeps the triggers' plans fit during bulk loads.
 """
 
 from django.conf import settings
