@@ -1,12 +1,5 @@
 from django.apps import AppConfig
-from django.db import connections
 from django.db.models.signals import post_migrate
-
-
-def install_archive_version_triggers(sender, using, **kwargs):
-    from .archive_cache import install_version_triggers
-
-    install_version_triggers(connections[using])
 
 
 class ArticlesConfig(AppConfig):
@@ -14,5 +7,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from .bookkeeping import install_after_migrate
+
         # After every migrate (and flush): SQLite loses triggers when a table is rebuilt.
-        post_migrate.connect(install_archive_version_triggers, sender=self)
+        post_migrate.connect(install_after_migrate, sender=self)

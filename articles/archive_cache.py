@@ -1,32 +1,17 @@
-"""Counts, facets and pages cached until the public archive changes.
+"""What a public page asks of the archive's caches: the read side (docs/caching.md).
 
-Counting and faceting a million articles costs hundreds of milliseconds, and the answer is
-the same for every reader until something public changes. So they are cached under the
-archive's version, read in one indexed query per page:
+A page asks "the count for this result" (`result_count`), "the summary for this result"
+(`result_summary`), "this page" (the page cache middleware, through `lookup`), or for
+what pages share (`cached_for_archive`, `archive_cache_key` for template fragments),
+each by name: its canonical `address` and what is asked.
 
-- a counter that database triggers bump on every write that involves a published
-  article (its row, its places, tags and bylines) and on any write to the gazetteer, tags
-  and bylines: admin saves, bulk actions, imports and raw SQL alike, so no write path can
-  forget to invalidate, while drafts leave readers' caches alone;
-- the newest article now public, which changes when a scheduled article falls due.
-
-A second counter, the *history* version, moves only when the change involves a published
-article dated before the current month (on SQLite, which has no time zones, with every
-change). Counts of the months that are over are cached under it (`count_with_history`),
-so a new story, or a scheduled one falling due, leaves them alone and only the recent
-month or two is counted again: at a million articles that is the difference between
-counting 960,000 rows and counting a few thousand.
-
-A third, the *removal* version, moves only when a published article stops being public or
-may have (withdrawn, unpublished, deleted, moved later in time) and when a place, tag or
-byline is deleted. The caches may be shared by every process and server (Redis, see
-settings.CACHES), and after a publication or an edit a page or count is rendered again
-by one request while the others get the previous one for at most
-settings.CACHE_GRACE_SECONDS (`lookup`); the previous one is kept per removal version,
-so after a removal nobody is given it: every reader gets the archive without the story.
-
-The triggers are (re)installed after every migrate: SQLite drops a table's triggers when a
-migration rebuilds the table, and the suite checks they fire on both databases.
+Every key (`_digest`) is that name, the active language and the archive's version, which
+the writes' triggers move (articles.bookkeeping), read once a request from the database
+the page's rows come from (`archive_version`): nothing is invalidated by hand and nothing
+is stale. Counts of the months that are over are keyed by the history version instead
+(`count_with_history`). After a publication the previous value is given for
+settings.CACHE_GRACE_SECONDS while one request computes the new (`lookup`), never after a
+removal. Requests with a session, drafts and previews never reach these caches.
 """
 
 import datetime
@@ -42,232 +27,41 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, connections, router
 from django.utils import timezone, translation
 
-STATE_TABLE = "articles_archivestate"
-BUMP = f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1"
-BUMP_ALL = (
-    f"UPDATE {STATE_TABLE} SET version = version + 1, "
-    "history_version = history_version + 1 WHERE id = 1"
-)
-# Migration 0017 adds it; migrations before it install triggers without it.
-REMOVAL_COLUMN = "removal_version"
-BUMP_REMOVAL = f"UPDATE {STATE_TABLE} SET {REMOVAL_COLUMN} = {REMOVAL_COLUMN} + 1 WHERE id = 1"
-PUBLIC = "status = 'published'"  # scheduled included: over-invalidating is safe
+from .bookkeeping import REMOVAL_COLUMN, STATE_TABLE
+from .querystring import canonical_query
+
+# What a page asks
 
 
-def removed(old, new=None):
-    """SQL: the published row `old` is gone, or its `new` self may no longer be public
-    (another status, or dated later: perhaps into the future)."""
-    if new is None:
-        return f"{old}.{PUBLIC}"
-    return (
-        f"({old}.{PUBLIC} AND ({new}.id IS NULL OR {new}.status <> 'published' "
-        f"OR {new}.published_at IS NULL OR {new}.published_at > {old}.published_at))"
+def address(request, parameters, *, page=True):
+    """The canonical address of what `request` asks (str): its path and, of its query
+    string, only `parameters` (names: the view's query_parameters) in canonical form
+    (articles.querystring); without "page" where `page` is false, for what every page
+    of a result shares (its count, its facets)."""
+    names = [name for name in parameters if page or name != "page"]
+    query = canonical_query(request.GET, names).urlencode()
+    return request.path + ("?" + query if query else "")
+
+
+def result_count(address, queryset):
+    """The number of rows of `queryset`, the result at `address` (see `address`, without
+    the page), cached until the public archive changes; the months that are over are
+    counted once per history version (see count_with_history)."""
+    key = ("count", address)
+    return cached_for_archive(
+        key,
+        lambda: count_with_history(key, queryset.order_by(), lambda part: part.count()),
+        previous_ok=True,
     )
 
 
-# Articles and their links move the version only when a published article is involved,
-# so an editor saving a draft does not empty every reader's cache. The gazetteer, tags
-# and bylines are small and named on public pages: any write moves it.
-ARTICLE_TABLE = "articles_article"
-LINK_TABLES = ["articles_article_regions", "articles_article_tags", "articles_articlebyline"]
-NAME_TABLES = ["articles_region", "articles_tag", "articles_byline"]
-EVENTS = ("INSERT", "UPDATE", "DELETE")
+def result_summary(address, compute):
+    """compute() (the count and facets of the result at `address`), cached until the
+    public archive changes."""
+    return cached_for_archive(("summary", address), compute, previous_ok=True)
 
 
-# One function for every event, as in PostgreSQL's own transition-table example: each
-# statement only reads the transition tables its event has (plpgsql plans lazily).
-def postgresql_functions(with_removal=True):
-    # Whether a public row is dated before this month began, in the newsroom's time.
-    zone = settings.TIME_ZONE.replace("'", "")
-    past = (
-        f"published_at < (date_trunc('month', now() AT TIME ZONE '{zone}') AT TIME ZONE '{zone}')"
-    )
-    removal_bump = BUMP_REMOVAL if with_removal else "NULL"
-    return [
-        f"""
-CREATE OR REPLACE FUNCTION articles_bump_archive_version() RETURNS trigger AS $$
-BEGIN
-    {BUMP_ALL};
-    IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
-        {removal_bump};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql
-""",
-        f"""
-CREATE OR REPLACE FUNCTION articles_bump_if_public_article() RETURNS trigger AS $$
-DECLARE
-    public_row_changed boolean := false;
-    past_row_changed boolean := false;
-    public_row_removed boolean := false;
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        public_row_changed := EXISTS (SELECT 1 FROM old_rows WHERE {PUBLIC});
-        past_row_changed := EXISTS (SELECT 1 FROM old_rows WHERE {PUBLIC} AND {past});
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        public_row_removed := public_row_changed;
-    ELSIF TG_OP = 'UPDATE' AND public_row_changed THEN
-        public_row_removed := EXISTS (
-            SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
-            WHERE {removed("o", "n")});
-    END IF;
-    IF public_row_removed THEN
-        {removal_bump};
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        public_row_changed := public_row_changed
-            OR EXISTS (SELECT 1 FROM new_rows WHERE {PUBLIC});
-        past_row_changed := past_row_changed
-            OR EXISTS (SELECT 1 FROM new_rows WHERE {PUBLIC} AND {past});
-    END IF;
-    IF past_row_changed THEN
-        {BUMP_ALL};
-    ELSIF public_row_changed THEN
-        {BUMP};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql
-""",
-        f"""
-CREATE OR REPLACE FUNCTION articles_bump_if_public_link() RETURNS trigger AS $$
-DECLARE
-    public_link_changed boolean := false;
-    past_link_changed boolean := false;
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        public_link_changed := EXISTS (
-            SELECT 1 FROM old_rows link JOIN {ARTICLE_TABLE} article
-            ON article.id = link.article_id WHERE article.{PUBLIC});
-        past_link_changed := EXISTS (
-            SELECT 1 FROM old_rows link JOIN {ARTICLE_TABLE} article
-            ON article.id = link.article_id WHERE article.{PUBLIC} AND article.{past});
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        public_link_changed := public_link_changed OR EXISTS (
-            SELECT 1 FROM new_rows link JOIN {ARTICLE_TABLE} article
-            ON article.id = link.article_id WHERE article.{PUBLIC});
-        past_link_changed := past_link_changed OR EXISTS (
-            SELECT 1 FROM new_rows link JOIN {ARTICLE_TABLE} article
-            ON article.id = link.article_id WHERE article.{PUBLIC} AND article.{past});
-    END IF;
-    IF past_link_changed THEN
-        {BUMP_ALL};
-    ELSIF public_link_changed THEN
-        {BUMP};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql
-""",
-    ]
-
-
-def postgresql_triggers():
-    for table in [ARTICLE_TABLE, *LINK_TABLES, *NAME_TABLES]:
-        yield (
-            f"CREATE OR REPLACE TRIGGER {table}_archive_version_truncate AFTER TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION articles_bump_archive_version()"
-        )
-        for event in EVENTS:
-            if table in NAME_TABLES:
-                function, transitions = "articles_bump_archive_version", ""
-            else:
-                function = (
-                    "articles_bump_if_public_article"
-                    if table == ARTICLE_TABLE
-                    else "articles_bump_if_public_link"
-                )
-                transitions = (
-                    "REFERENCING "
-                    + {
-                        "INSERT": "NEW TABLE AS new_rows",
-                        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                        "DELETE": "OLD TABLE AS old_rows",
-                    }[event]
-                )
-            yield (
-                f"CREATE OR REPLACE TRIGGER {table}_archive_version_{event.lower()} "
-                f"AFTER {event} ON {table} {transitions} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-            )
-
-
-def sqlite_triggers(with_removal=True):
-    def involves_public(table, row):
-        if table == ARTICLE_TABLE:
-            return f"{row}.{PUBLIC}"
-        return f"EXISTS (SELECT 1 FROM {ARTICLE_TABLE} WHERE id = {row}.article_id AND {PUBLIC})"
-
-    rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}
-    for table in [ARTICLE_TABLE, *LINK_TABLES, *NAME_TABLES]:
-        for event in EVENTS:
-            name = f"{table}_archive_version_{event.lower()}"
-            when = ""
-            if table not in NAME_TABLES:
-                when = "WHEN " + " OR ".join(involves_public(table, row) for row in rows[event])
-            yield f"DROP TRIGGER IF EXISTS {name}"
-            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {BUMP_ALL}; END"
-    removals = {
-        (ARTICLE_TABLE, "UPDATE"): f"WHEN {removed('OLD', 'NEW')}",
-        (ARTICLE_TABLE, "DELETE"): f"WHEN {removed('OLD')}",
-        **{(table, "DELETE"): "" for table in NAME_TABLES},
-    }
-    for (table, event), when in removals.items():
-        name = f"{table}_archive_removal_{event.lower()}"
-        yield f"DROP TRIGGER IF EXISTS {name}"
-        if with_removal:
-            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} BEGIN {BUMP_REMOVAL}; END"
-
-
-def install_version_triggers(connection, with_removal=None):
-    """Idempotent: statement-level triggers on PostgreSQL, row-level ones on SQLite.
-
-    They move the removal version where the state table has it (`with_removal` None), or
-    as `with_removal` says: migrations before 0017 get triggers that leave it out."""
-    with connection.cursor() as cursor:
-        if with_removal is None:
-            columns = connection.introspection.get_table_description(cursor, STATE_TABLE)
-            with_removal = REMOVAL_COLUMN in {column.name for column in columns}
-        if connection.vendor == "postgresql":
-            for statement in [*postgresql_functions(with_removal), *postgresql_triggers()]:
-                cursor.execute(statement)
-        elif connection.vendor == "sqlite":
-            for statement in sqlite_triggers(with_removal):
-                cursor.execute(statement)
-        names = ["version", "history_version", *([REMOVAL_COLUMN] if with_removal else [])]
-        cursor.execute(
-            f"INSERT INTO {STATE_TABLE} (id, {', '.join(names)}) "
-            f"SELECT 1, {', '.join('0' for _ in names)} WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"
-        )
-
-
-class StatisticsFollowGrowth:
-    """During a bulk load on PostgreSQL, ANALYZE the article tables each time the load
-    has doubled them (from 1,000 rows written on): a handful of ANALYZEs however large.
-
-    The triggers' queries are planned once per session and planned again only when the
-    tables' statistics change. A load that starts on empty tables, where autovacuum is off
-    or behind, would keep a plan made for no rows: a scan of the whole articles table on
-    every statement, which took an import from 22 documents a second to 8 by 25,000."""
-
-    TABLES = [ARTICLE_TABLE, *LINK_TABLES, "articles_article_editors"]
-
-    def __init__(self, connection, first=1000):
-        self.connection = connection
-        self.next_at = first
-        self.written = 0
-
-    def add(self, rows=1):
-        self.written += rows
-        if self.written >= self.next_at and self.connection.vendor == "postgresql":
-            with self.connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
-            self.next_at = self.written * 2
-
+# The version: read once a request
 
 # Within one request the version is read once; outside requests (commands, the shell,
 # tests between writes) it is read every time.
@@ -358,6 +152,9 @@ def archive_version(max_age=0):
     return version
 
 
+# The key: one builder for every value, pages, counts, summaries and fragments alike
+
+
 def _digest(scope, key):
     # The key carries the active language: each language's edition counts its own
     # articles and names places in its own words, so no page, count or fragment cached
@@ -381,16 +178,18 @@ def used_a_previous_value():
     return bool(memo and memo.get("previous"))
 
 
-def archive_cache_key(key, *, history=False, max_age=0):
-    """A cache key for `key` (a tuple of strings) at the archive's current version (or,
-    with `history`, its history version), or None where nothing may be cached: there is
-    no version to key on, or this request used a previous value. `max_age`: as for
-    archive_version()."""
-    state = archive_version(max_age)
+def archive_cache_key(key, *, history=False):
+    """A cache key (str) for `key` (a tuple of strings) at the archive's current version
+    (or, with `history`, its history version), for a template's {% cache %} fragment, or
+    None where nothing may be cached: there is no version to key on, or this request used
+    a previous value."""
+    state = archive_version()
     if state is None or used_a_previous_value():
         return None
     return _digest(_scopes(state, history)[0], key)
 
+
+# Stale-while-revalidate
 
 MISSING = object()  # what Entry.value is when the cache holds nothing (None may be held)
 
@@ -401,15 +200,14 @@ wall_clock = time.time
 class Entry:
     """Where one value lives in a cache at the archive's current version (see `lookup`).
 
-    `value`: what the cache holds, or MISSING: then compute it and `save` it.
-    `previous`: whether `value` is the previous version's, given during the grace."""
+    `value`: what the cache holds (during the grace, perhaps the previous version's: see
+    used_a_previous_value), or MISSING: then compute it and `save` it."""
 
-    def __init__(self, store, fresh, previous_key, value=MISSING, previous=False):
+    def __init__(self, store, fresh, previous_key, value=MISSING):
         self.store = store
         self.fresh = fresh
         self.previous_key = previous_key
         self.value = value
-        self.previous = previous
 
     def save(self, value, timeout=DEFAULT_TIMEOUT):
         """Store `value` as current (and as the previous one for the next version), unless
@@ -429,7 +227,7 @@ def lookup(store, key, *, history=False, max_age=0, previous_ok=False):
     With `previous_ok`, in a request: when the archive moved on since the value was
     stored (a publication, an edit) the first request to find it missing is told to
     compute it, and every other request for the next settings.CACHE_GRACE_SECONDS is
-    given the value stored before (`entry.previous`), if it was stored since the last
+    given the value stored before, if it was stored since the last
     removal (see the module's docstring): never a withdrawn story's. A request given one
     caches nothing it computes as current. The grace runs from the first request's
     miss, on every server alike: the cache holds that moment (`store.add`)."""
@@ -456,8 +254,10 @@ def lookup(store, key, *, history=False, max_age=0, previous_ok=False):
     if since is None or now - since >= grace or where not in found:
         return entry
     _request_memo.get()["previous"] = True
-    return Entry(store, fresh, previous_key, found[where], previous=True)
+    return Entry(store, fresh, previous_key, found[where])
 
+
+# Computing a value once
 
 # When a change empties the cache and there is no previous value to give, the threads of
 # a process that ask for the same costly count at once wait for the first to compute it
@@ -492,6 +292,9 @@ def cached_for_archive(key, compute, *, history=False, previous_ok=False):
     return value
 
 
+# Months that are over
+
+
 def history_boundary():
     """Where the months that are over end: the start of the month a day ago, in the
     newsroom's time. A day early, so that a transaction that began last month and is
@@ -514,6 +317,9 @@ def count_with_history(key, queryset, aggregate):
         history=True,
     )
     return past + aggregate(queryset.filter(published_at__gte=boundary))
+
+
+# The filters' choices, which every list page shares
 
 
 def gazetteer():

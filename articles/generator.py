@@ -19,7 +19,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from .archive_cache import StatisticsFollowGrowth
+from .bookkeeping import StatisticsFollowGrowth
 from .models import Article, ArticleByline, Byline, Editor, Region, Tag
 from .slugs import base_slug, get_or_create_by_name
 

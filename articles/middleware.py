@@ -7,7 +7,6 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from . import archive_cache
-from .querystring import canonical_query
 
 # Read by every page: the site-wide search box (base.html) shows the current `q`.
 EVERY_PAGE_READS = ("q",)
@@ -64,21 +63,14 @@ class PublicCachingMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Whole public pages for readers, cached per archive version (archive_cache) in
-    caches["pages"] (with REDIS_URL shared by every process and server): the same page
-    is rendered once until something public changes, and a cached page costs one
-    indexed query. Only what PublicCachingMiddleware marked public is stored, and only
-    for requests without a session: an editor always gets a fresh page, previews
-    included, and no draft reaches the cache.
-
-    After a publication or an edit, one request renders a page again while the others
-    are given the page as it was, for at most settings.CACHE_GRACE_SECONDS; after a
-    withdrawal every reader gets the page without the story (see archive_cache.lookup).
-
-    A page is keyed by its path and the canonical form of the parameters its view
-    reads (the view's `query_parameters`, see articles.querystring): unknown parameters,
-    repeats and their order do not make new entries. A view that does not say what it
-    reads is cached only when the request has no query string."""
+    """The answer to "this page" (articles.archive_cache, docs/caching.md): whole
+    public pages for readers in caches["pages"], keyed by host and canonical
+    address (the path and the parameters the view reads, `query_parameters`; a view
+    that does not say is cached only without a query string) at the archive's version.
+    Only what PublicCachingMiddleware marked public is stored, and only for requests
+    without a session: editors and previews never enter it. After a publication the
+    previous page is given for settings.CACHE_GRACE_SECONDS while one request renders
+    it again; never after a withdrawal."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -122,8 +114,7 @@ class PublicPageCacheMiddleware:
         names = getattr(view, "query_parameters", None)
         if names is None:
             return None if query else request.path
-        canonical = canonical_query(query, (*names, *EVERY_PAGE_READS)).urlencode()
-        return request.path + ("?" + canonical if canonical else "")
+        return archive_cache.address(request, (*names, *EVERY_PAGE_READS))
 
     @staticmethod
     def is_storable(response):

@@ -853,7 +853,7 @@ reversion.register(Correction)
 
 class ArchiveState(models.Model):
     """One row whose version database triggers bump on every write to what the public
-    archive shows (see articles.archive_cache): cached counts are keyed by it."""
+    archive shows (articles.bookkeeping): the caches are keyed by it (articles.archive_cache)."""
 
     version = models.BigIntegerField(default=0)
     # Moves only for changes to months that are over (see count_with_history).

@@ -19,7 +19,8 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from .archive_cache import archive_cache_key, cached_for_archive, count_with_history
+from . import archive_cache
+from .archive_cache import archive_cache_key, cached_for_archive
 from .exports import (
     EXPORT_RETRY_AFTER_SECONDS,
     ExportPageForm,
@@ -101,20 +102,14 @@ class PublishedArticlesMixin:
     def get_queryset(self):
         return edition(self.request, Article.objects.published().with_credits())
 
-    @property
-    def edition_key(self):
-        """What names a page's result besides the active language (which every archive
-        cache key carries): its path and the `language` asked for."""
-        return (self.request.path, self.request.GET.get("language", ""))
+    @cached_property
+    def result_address(self):
+        """What names this page's result in the archive's caches (str): its address
+        without the page number (archive_cache.address)."""
+        return archive_cache.address(self.request, self.query_parameters, page=False)
 
     def result_count(self, queryset):
-        # A page's result is named by its path (region, tag, month...) and edition.
-        key = ("count", *self.edition_key)
-        return cached_for_archive(
-            key,
-            lambda: count_with_history(key, queryset.order_by(), lambda part: part.count()),
-            previous_ok=True,
-        )
+        return archive_cache.result_count(self.result_address, queryset)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         self.total = self.result_count(queryset)
@@ -177,25 +172,16 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         if self.filterset_is_invalid:
             return ResultSummary(0, [], [], [])
         cleaned = self.filters_in_force
-        key = tuple(
-            sorted(
-                (name, str(getattr(value, "pk", value)))
-                for name, value in cleaned.items()
-                if value not in (None, "")
-            )
-        )
-        key = ("list", *map("=".join, key))
-        return cached_for_archive(
-            key,
+        return archive_cache.result_summary(
+            self.result_address,
             lambda: summarize(
                 self.object_list,
                 cleaned.get("region"),
                 cleaned.get("tag"),
-                history_key=None if cleaned.get("q") else key,
+                history_key=None if cleaned.get("q") else ("list", self.result_address),
                 every_language=self.filterset.in_every_language(),
                 selected_language=cleaned.get("language"),
             ),
-            previous_ok=True,
         )
 
     def result_count(self, queryset):
@@ -215,7 +201,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         if not self.filterset_is_invalid:
             # Hundreds of facet and histogram links cost more to render than the page's
             # queries: cached as HTML per query string and archive version (never without).
-            fragment_key = archive_cache_key(("list fragments", context["query_string"]))
+            fragment_key = archive_cache_key(("list fragments", self.result_address))
             context.update(
                 fragment_key=fragment_key,
                 fragment_seconds=settings.ARCHIVE_CACHE_SECONDS if fragment_key else 0,
@@ -310,13 +296,12 @@ class ArticleExportView(View):
 
 
 class DateArchiveMixin(PublishedArticlesMixin):
-    """Day, month and year archives. On every request Django's date views ask whether the
-    period has articles, which months or days do, how many articles it has, and which
-    are the neighbouring periods with articles, each neighbour by fetching a whole
-    article. Here a month's or year's date list is counted per day or month in one
-    grouped query, which says whether it has articles and how many; a neighbour is one
-    date read from the date index; each is asked once per archive version, and only
-    the page's own list prefetches credits."""
+    """Day, month and year archives: Django's date views, with what they ask on every
+    request answered once per archive version. A month's or year's date list is counted
+    per day or month in one grouped query, which also says whether the period has
+    articles and how many; a day's cached count says whether it has any; each
+    neighbouring period is Django's own answer, cached; only the page's own list
+    prefetches credits."""
 
     # Whether the view asks for a date list (month and year archives), which then says
     # whether the period has articles and how many.
@@ -327,10 +312,7 @@ class DateArchiveMixin(PublishedArticlesMixin):
 
     def get_dated_queryset(self, **lookup):
         articles = self.get_queryset().filter(**lookup)
-        # A month's or year's date list (get_date_list) says whether it has any.
-        if not self.counts_by_date_list and not cached_for_archive(
-            ("any", *self.edition_key), articles.exists
-        ):
+        if not self.counts_by_date_list and not self.result_count(articles):
             raise Http404("No articles were published then.")
         return articles
 
@@ -344,7 +326,7 @@ class DateArchiveMixin(PublishedArticlesMixin):
         and the page's count is their sum (see result_count). A 404 if there are none."""
         date_type = date_type or self.get_date_list_period()
         counted = cached_for_archive(
-            ("dates counted", *self.edition_key, date_type, ordering),
+            ("dates counted", self.result_address, date_type, ordering),
             lambda: periods_counted(queryset, date_type, ordering),
         )
         if not counted and not self.get_allow_empty():
@@ -356,46 +338,29 @@ class DateArchiveMixin(PublishedArticlesMixin):
         counted = getattr(self, "period_count", None)
         return super().result_count(queryset) if counted is None else counted
 
-    def neighbour(self, name, date):
-        key = (name, date.isoformat(), self.request.GET.get("language", ""))
-        return cached_for_archive(key, lambda: self.nearest_period(name, date))
-
-    def nearest_period(self, name, date):
-        """What Django's get_previous_<period>/get_next_<period> give (`name`, for a
-        period of day, month or year) where empty periods are skipped and the future is
-        not shown: the first day of the nearest period before or after `date`'s with a
-        public article, or None. One date read from the date index, not an article."""
-        period = name.rsplit("_", 1)[1]
-        current = getattr(self, f"_get_current_{period}")
-        articles = self.get_queryset().order_by()
-        if name.startswith("get_previous_"):
-            start = self._make_date_lookup_arg(current(date))
-            nearest = articles.filter(published_at__lt=start).order_by("-published_at")
-        else:
-            end = self._make_date_lookup_arg(getattr(self, f"_get_next_{period}")(date))
-            nearest = articles.filter(published_at__gte=end).order_by("published_at")
-        moment = nearest.values_list("published_at", flat=True).first()
-        if moment is None:
-            return None
-        return current(timezone.localtime(moment).date())
+    def neighbour(self, find, date):
+        """find(date) (one of Django's get_previous_<period>/get_next_<period>: the
+        nearest period with a public article, or None), cached per edition."""
+        key = ("neighbour", find.__name__, date.isoformat(), self.request.GET.get("language", ""))
+        return cached_for_archive(key, lambda: find(date))
 
     def get_previous_day(self, date):
-        return self.neighbour("get_previous_day", date)
+        return self.neighbour(super().get_previous_day, date)
 
     def get_next_day(self, date):
-        return self.neighbour("get_next_day", date)
+        return self.neighbour(super().get_next_day, date)
 
     def get_previous_month(self, date):
-        return self.neighbour("get_previous_month", date)
+        return self.neighbour(super().get_previous_month, date)
 
     def get_next_month(self, date):
-        return self.neighbour("get_next_month", date)
+        return self.neighbour(super().get_next_month, date)
 
     def get_previous_year(self, date):
-        return self.neighbour("get_previous_year", date)
+        return self.neighbour(super().get_previous_year, date)
 
     def get_next_year(self, date):
-        return self.neighbour("get_next_year", date)
+        return self.neighbour(super().get_next_year, date)
 
 
 def periods_counted(queryset, kind, ordering="ASC"):

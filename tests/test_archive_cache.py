@@ -3,16 +3,12 @@ import datetime
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import search
-from articles.archive_cache import (
-    StatisticsFollowGrowth,
-    archive_version,
-    cached_for_archive,
-    history_boundary,
-    install_version_triggers,
-)
+from articles.archive_cache import archive_version, cached_for_archive, history_boundary
+from articles.bookkeeping import StatisticsFollowGrowth, install_version_triggers
 from articles.models import Article, Region
 from tests.factories import at, make_article, make_tag, region
 
@@ -358,3 +354,21 @@ def test_drafts_leave_every_version_alone():
     Article.objects.filter(pk=draft.pk).update(headline="Edited", status=Article.Status.REVIEW)
     draft.delete()
     assert archive_version() == before
+
+
+@pytest.mark.parametrize(
+    "first, again",
+    [("/regions/duhok/", "/regions/duhok/?page=2&utm_source=x"),
+     ("/articles/?region=duhok", "/articles/?page=2&utm_source=x&region=duhok")],
+)  # fmt: skip
+def test_a_results_count_is_asked_once_for_all_its_pages_whatever_else_the_url_carries(
+    client, settings, first, again
+):
+    settings.PAGE_CACHE = False  # the count's own key, not the page's
+    for _ in range(settings.ARTICLES_PER_PAGE + 3):
+        make_article(regions=["duhok"], language="en")
+    assert client.get(first).context["result_count"] == settings.ARTICLES_PER_PAGE + 3
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(again)
+    assert response.context["result_count"] == settings.ARTICLES_PER_PAGE + 3
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]

@@ -658,6 +658,23 @@ def test_a_first_render_of_a_month_or_year_counts_its_dates_and_articles_at_once
     assert response.context["paginator"].count == 4
 
 
+def test_a_first_render_of_a_day_asks_its_count_whether_it_has_articles(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    for hour in (8, 9, 12):
+        make_article(published_at=at(f"2020-03-09 {hour:02d}:00"), language="en")
+    make_article(published_at=at("2019-05-01 12:00"), language="en")
+    # The archive version; the day's count (the months that are over, and the rest),
+    # which also says that it has articles; four neighbours (day and month); the page
+    # and its credits. No separate "has it any?" query.
+    with django_assert_max_num_queries(11) as queries:
+        response = client.get("/articles/2020/03/09/")
+    assert response.context["result_count"] == 3
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT 1 AS")]
+    assert client.get("/articles/2020/03/10/").status_code == 404
+
+
 def test_a_deep_page_lists_the_same_articles_read_by_their_ids(client, monkeypatch):
     from articles import views
 

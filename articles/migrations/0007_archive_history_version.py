@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from articles.archive_cache import install_version_triggers
+from articles.bookkeeping import install_version_triggers
 
 
 def install(apps, schema_editor):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import articles.models
-from articles.archive_cache import install_version_triggers
+from articles.bookkeeping import install_version_triggers
 
 
 def drop_sqlite_triggers(apps, schema_editor):

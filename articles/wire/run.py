@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import connection, connections, reset_queries
 
-from ..archive_cache import StatisticsFollowGrowth
+from ..bookkeeping import StatisticsFollowGrowth
 from .bulk import BulkWriter, ReadStory
 from .files import (
     MAX_FILE_BYTES,
