@@ -62,9 +62,20 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -394,6 +405,38 @@ def implied_by_every_branch(configs, terms, term_config):
     return implied
 
 
+class DistanceBefore(Func):
+    """`moment_field <=| moment` (rum): seconds from an earlier moment to `moment`, a
+    float; infinity for a later one. Ordering by it, a rum index with the field attached
+    (rum_tsvector_addon_ops, migration 0020) returns the newest matches first."""
+
+    arg_joiner = " <=| "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def newest_matches_of(matches):
+    """[(published_at, pk)] of the newest SEARCH_CANDIDATES rows of `matches` (a
+    filtered queryset), undated ones (drafts) first: as order_by("-published_at", "-pk")
+    gives them. Rows dated up to now are read newest first from the rum index of their
+    vector (ordered by DistanceBefore now); the undated and those to come, which only
+    the editors' search has, apart (a btree finds none in a public search)."""
+    now = timezone.now()
+    later = list(
+        matches.filter(Q(published_at__isnull=True) | Q(published_at__gt=now))
+        .order_by("-published_at", "-pk")
+        .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
+    )
+    if len(later) >= SEARCH_CANDIDATES:
+        return later
+    moment = Cast(Value(now), DateTimeField())
+    return later + list(
+        matches.filter(published_at__lte=now)
+        .order_by(DistanceBefore(F("published_at"), moment), "-pk")
+        .values_list("published_at", "pk")[: SEARCH_CANDIDATES - len(later)]
+    )
+
+
 def postgresql_search(queryset, terms, language):
     configs = configs_searched(language)
     pairs = [(config, text) for config in configs for term in terms for text in term.texts]
@@ -414,11 +457,7 @@ def postgresql_search(queryset, terms, language):
     # vector tested (docs/performance.md, "Fresh renders").
     newest = []
     for branch in branches:
-        newest += (
-            queryset.filter(branch)
-            .order_by("-published_at", "-pk")
-            .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
-        )
+        newest += newest_matches_of(queryset.filter(branch))
     # As PostgreSQL orders them: undated drafts (the admin searches them) first, then newest.
     newest.sort(key=lambda row: (row[0] is None, row[0] and row[0].timestamp(), row[1]))
     newest.reverse()
