@@ -61,21 +61,28 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
-    DateTimeField,
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import (
+    Coalesce,
+    Concat,
+    Greatest,
+    Least,
+    Lower,
+    NullIf,
+    Substr,
+)
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -405,36 +412,33 @@ def implied_by_every_branch(configs, terms, term_config):
     return implied
 
 
-class DistanceBefore(Func):
-    """`moment_field <=| moment` (rum): seconds from an earlier moment to `moment`, a
-    float; infinity for a later one. Ordering by it, a rum index with the field attached
-    (rum_tsvector_addon_ops, migration 0020) returns the newest matches first."""
-
-    arg_joiner = " <=| "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
-
-
-def newest_matches_of(matches):
+def newest_matches_of(matches, phrase=False):
     """[(published_at, pk)] of the newest SEARCH_CANDIDATES rows of `matches` (a
-    filtered queryset), undated ones (drafts) first: as order_by("-published_at", "-pk")
-    gives them. Rows dated up to now are read newest first from the rum index of their
-    vector (ordered by DistanceBefore now); the undated and those to come, which only
-    the editors' search has, apart (a btree finds none in a public search)."""
-    now = timezone.now()
-    later = list(
-        matches.filter(Q(published_at__isnull=True) | Q(published_at__gt=now))
-        .order_by("-published_at", "-pk")
-        .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
-    )
-    if len(later) >= SEARCH_CANDIDATES:
-        return later
-    moment = Cast(Value(now), DateTimeField())
-    return later + list(
-        matches.filter(published_at__lte=now)
-        .order_by(DistanceBefore(F("published_at"), moment), "-pk")
-        .values_list("published_at", "pk")[: SEARCH_CANDIDATES - len(later)]
-    )
+    filtered queryset), as order_by("-published_at", "-pk") gives them.
+
+    With `phrase` (the query has a term of several adjacent words), the matches are read
+    from the rum index of the vector (migration 0020), which checks the words' positions
+    itself, and sorted after: the planner takes a phrase to match as many rows as its words
+    together (it keeps no statistics of word pairs), and so would walk the date index
+    testing each row's vector, most of them in vain (docs/performance.md, "Search from rum
+    indexes"). Index and sequential scans are off for that one statement, so only bitmap
+    scans (the rum index's) remain; the settings are back to the server's as soon as it
+    has run, and a transaction that fails rolls them back with it."""
+    newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
+    if not phrase:
+        return list(newest[:SEARCH_CANDIDATES])
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        try:
+            return list(newest[:SEARCH_CANDIDATES])
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
+def is_phrase_search(terms):
+    """Whether a wanted term of `terms` (or a spelling it also matches) has two words or
+    more: a phrase, whose words must be adjacent."""
+    return any(" " in text for term in terms if not term.excluded for text in term.texts)
 
 
 def postgresql_search(queryset, terms, language):
@@ -457,7 +461,7 @@ def postgresql_search(queryset, terms, language):
     # vector tested (docs/performance.md, "Fresh renders").
     newest = []
     for branch in branches:
-        newest += newest_matches_of(queryset.filter(branch))
+        newest += newest_matches_of(queryset.filter(branch), phrase=is_phrase_search(terms))
     # As PostgreSQL orders them: undated drafts (the admin searches them) first, then newest.
     newest.sort(key=lambda row: (row[0] is None, row[0] and row[0].timestamp(), row[1]))
     newest.reverse()
@@ -480,6 +484,7 @@ def postgresql_search(queryset, terms, language):
 # Snippets
 
 SNIPPET_WORDS = 30
+SNIPPET_WINDOW = 2000
 START_SELECTION, STOP_SELECTION = "\x02", "\x03"
 SELECTED_RE = re.compile(f"{START_SELECTION}(.*?){STOP_SELECTION}", re.DOTALL)
 
@@ -550,7 +555,7 @@ def postgresql_passages(articles, terms, language):
             output_field=TextField(),
         )
         headline = SearchHeadline(
-            text,
+            headline_window(text, terms),
             search_query,
             config=config,
             start_sel=START_SELECTION,
@@ -563,6 +568,28 @@ def postgresql_passages(articles, terms, language):
         ):
             passages[pk] = (f"{summary}\n{body}", selected)
     return passages
+
+
+def headline_window(text, terms):
+    """`text` (an SQL expression: the folded summary and body) cut to SNIPPET_WINDOW
+    characters around the first word of the text that starts with a word of `terms`
+    (lower-cased), or to its start when none does (another stemmed form): what ts_headline
+    reads. Its cost grows with the text it parses (about 5 ms a 5,000-character body),
+    and a passage of SNIPPET_WORDS words never needs more than this."""
+    lowered = Lower(text)
+
+    def word_start(word):  # 0 when no word starts with it; words are \w+, no regex syntax
+        pattern = Value(rf"\m{word}")
+        return Func(lowered, pattern, function="regexp_instr", output_field=IntegerField())
+
+    found = [
+        NullIf(word_start(word), Value(0))
+        for term in terms
+        for word in dict.fromkeys(search_key(t).split()[0] for t in term.texts)
+    ]
+    first = found[0] if len(found) == 1 else Least(*found)
+    start = Greatest(Value(1), Coalesce(first, Value(1)) - Value(SNIPPET_WINDOW // 2))
+    return Substr(text, start, SNIPPET_WINDOW, output_field=TextField())
 
 
 def headline_query(config, terms, term_config):

@@ -1,13 +1,9 @@
 """Search reads its matches from `rum` indexes (the PostgreSQL extension of that name,
 Debian package postgresql-15-rum), which replace the GIN indexes of the stored vectors:
-
-- `article_search_rum`, `article_search_simple_rum`: each vector with `published_at`
-  attached (rum_tsvector_addon_ops), so that `ORDER BY published_at <=| moment` reads a
-  word's newest matches straight from the index and stops at the number wanted (the GIN
-  index gave every match, sorted after);
-- `article_search_phrase_rum`, `article_search_simple_phrase_rum`: each vector with its
-  words' positions (rum_tsvector_ops), so that a phrase ("a <-> b") is checked inside
-  the index instead of against each row's vector (GIN keeps no positions).
+`article_search_rum` and `article_search_simple_rum` keep each vector's words with their
+positions (rum_tsvector_ops), so that a phrase ("a <-> b": words adjacent) is checked
+inside the index instead of against each row's vector (GIN keeps no positions). A word is
+found in them as in the GIN indexes.
 
 See articles/search.py and docs/performance.md ("Search from rum indexes"). Building them
 reads every article's vectors (minutes at a million articles). SQLite has its own search
@@ -18,14 +14,8 @@ from django.db import migrations
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS rum;
 CREATE INDEX article_search_rum ON articles_article
-    USING rum (search_vector rum_tsvector_addon_ops, published_at)
-    WITH (attach = 'published_at', to = 'search_vector');
-CREATE INDEX article_search_simple_rum ON articles_article
-    USING rum (search_vector_simple rum_tsvector_addon_ops, published_at)
-    WITH (attach = 'published_at', to = 'search_vector_simple');
-CREATE INDEX article_search_phrase_rum ON articles_article
     USING rum (search_vector rum_tsvector_ops);
-CREATE INDEX article_search_simple_phrase_rum ON articles_article
+CREATE INDEX article_search_simple_rum ON articles_article
     USING rum (search_vector_simple rum_tsvector_ops);
 DROP INDEX IF EXISTS article_search_vector_gin;
 DROP INDEX IF EXISTS article_search_vector_simple_gin;
@@ -38,8 +28,6 @@ CREATE INDEX IF NOT EXISTS article_search_vector_simple_gin
     ON articles_article USING gin (search_vector_simple);
 DROP INDEX IF EXISTS article_search_rum;
 DROP INDEX IF EXISTS article_search_simple_rum;
-DROP INDEX IF EXISTS article_search_phrase_rum;
-DROP INDEX IF EXISTS article_search_simple_phrase_rum;
 """
 
 
