@@ -402,27 +402,39 @@ def implied_by_every_branch(configs, terms, term_config):
     return implied
 
 
-def newest_matches_of(matches, phrase=False):
-    """[(published_at, pk)] of the newest SEARCH_CANDIDATES rows of `matches` (a
-    filtered queryset), as order_by("-published_at", "-pk") gives them.
+# A phrase's matches are read from the rum index first when there are at most this many
+# in the whole archive; more, and its words are common together, so that the newest
+# matches are near the top of the date index, where the planner's own plan finds them.
+PHRASE_MATCHES_READ = 20_000
 
-    With `phrase` (the query has a term of several adjacent words), the matches are read
-    from the rum index of the vector (migration 0020), which checks the words' positions
-    itself, and sorted after: the planner takes a phrase to match as many rows as its words
+
+def newest_matches_of(queryset, rows, vector_matches, phrase=False):
+    """[(published_at, pk)] of the newest SEARCH_CANDIDATES articles of `queryset` in
+    `rows` (a Q: a configuration's languages) matching `vector_matches` (a Q over the
+    stored vectors), as order_by("-published_at", "-pk") gives them.
+
+    With `phrase` (the query has a term of several adjacent words), the rows whose vectors
+    match are first read from the rum index alone (migration 0020), which checks the
+    words' positions itself: the planner takes a phrase to match as many rows as its words
     together (it keeps no statistics of word pairs), and so would walk the date index
     testing each row's vector, most of them in vain (docs/performance.md, "Search from rum
-    indexes"). Index and sequential scans are off for that one statement, so only bitmap
-    scans (the rum index's) remain; the settings are back to the server's as soon as it
-    has run, and a transaction that fails rolls them back with it."""
+    indexes"). For that one statement index and sequential scans are off, and its only
+    conditions are on the vectors, so a bitmap scan of the rum index is the one plan left;
+    the settings are back to the server's as soon as it has run (a transaction that fails
+    rolls them back with it)."""
+    matches = queryset.filter(rows & vector_matches)
     newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
-    if not phrase:
-        return list(newest[:SEARCH_CANDIDATES])
-    with connections[newest.db].cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
-        try:
-            return list(newest[:SEARCH_CANDIDATES])
-        finally:
-            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    if phrase:
+        vectors = queryset.model._base_manager.using(newest.db).filter(vector_matches)
+        with connections[newest.db].cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+            try:
+                found = list(vectors.values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
+            finally:
+                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+        if len(found) < PHRASE_MATCHES_READ:
+            newest = newest.filter(pk__in=found)
+    return list(newest[:SEARCH_CANDIDATES])
 
 
 def is_phrase_search(terms):
@@ -440,7 +452,7 @@ def postgresql_search(queryset, terms, language):
         config_matches, config_ranks = config_match(config, terms, term_config)
         if config_matches is None:
             continue
-        branches.append(rows & config_matches)
+        branches.append((rows, config_matches))
         ranks.append((rows, sum(config_ranks[1:], config_ranks[0])))
     if not ranks:
         return queryset.none()
@@ -450,8 +462,9 @@ def postgresql_search(queryset, terms, language):
     # ORing the branches was planned as a walk of the whole date index, each row's
     # vector tested (docs/performance.md, "Fresh renders").
     newest = []
-    for branch in branches:
-        newest += newest_matches_of(queryset.filter(branch), phrase=is_phrase_search(terms))
+    phrase = is_phrase_search(terms)
+    for rows, config_matches in branches:
+        newest += newest_matches_of(queryset, rows, config_matches, phrase)
     # As PostgreSQL orders them: undated drafts (the admin searches them) first, then newest.
     newest.sort(key=lambda row: (row[0] is None, row[0] and row[0].timestamp(), row[1]))
     newest.reverse()
@@ -504,8 +517,34 @@ def attach_snippets(articles, query, language=None):
     for article in articles:
         if article.pk in passages:
             text, headline = passages[article.pk]
-            article.search_snippet = snippet_html(text, terms, headline)
+            before = after = False
+            if headline is not None and len(text) > 2 * SNIPPET_WINDOW:
+                text, before, after = passage_region(text, headline)
+            article.search_snippet = snippet_html(text, terms, headline, before, after)
     return articles
+
+
+def passage_region(text, headline):
+    """(part of `text`, whether text comes before it, whether after): 2 * SNIPPET_WINDOW
+    characters at whitespace from where ts_headline's passage (`headline`, a passage of
+    headline_window()) can start, so that snippet_html walks a few thousand characters,
+    not a whole body. Folding only removes characters, so the passage starts in `text` at
+    or after its place in fold(text)."""
+    plain = headline.replace(START_SELECTION, "").replace(STOP_SELECTION, "")
+    words = WORD_RE.findall(plain)
+    folded = fold(text)
+    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words[:4])) + r"(?!\w)"
+    found = re.search(pattern, folded) if words else None
+    if found is None:
+        return text, False, False
+    start = found.start()
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    # Each character folding removed before the passage moves it that much further.
+    end = min(len(text), start + 2 * SNIPPET_WINDOW + len(text) - len(folded))
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end], bool(text[:start].strip()), bool(text[end:].strip())
 
 
 def article_texts(pks):
@@ -596,12 +635,13 @@ def headline_query(config, terms, term_config):
     return combined
 
 
-def snippet_html(text, terms, headline=None):
+def snippet_html(text, terms, headline=None, before=False, after=False):
     """About SNIPPET_WORDS words of `text` as escaped HTML, matches in <mark>. With
     `headline` (ts_headline's output over fold(text)) the passage starts where it starts
     and its selected words are marked, with every word of the query; without, the
     passage starts a few words before the first match of a term (a substring, as the
-    SQLite search matches) and those matches are marked."""
+    SQLite search matches) and those matches are marked. `before` and `after` say that
+    `text` is part of a longer one, so that the ellipses say so."""
     folded, origins = fold_with_origins(text)
     key = search_key(text)
     words = [match.span() for match in WORD_RE.finditer(key)]
@@ -627,7 +667,7 @@ def snippet_html(text, terms, headline=None):
             while 0 <= found < finish:
                 marks.append((found, found + len(t)))
                 found = key.find(t, found + len(t))
-    return render_passage(text, key, origins, window, marks)
+    return render_passage(text, key, origins, window, marks, before, after)
 
 
 def headline_start(key, words, headline):
@@ -643,7 +683,7 @@ def headline_start(key, words, headline):
     return 0
 
 
-def render_passage(text, key, origins, window, marks):
+def render_passage(text, key, origins, window, marks, before=False, after=False):
     """`text` from the first to the last word span of `window` (indices in `key`, its
     search_key), widened to whitespace, escaped, whitespace collapsed, the `marks` spans
     in <mark>, with an ellipsis where text is left out."""
@@ -671,8 +711,8 @@ def render_passage(text, key, origins, window, marks):
         position = end
     parts.append(original(position, finish))
     html = re.sub(r"\s+", " ", "".join(parts)).strip()
-    prefix = "… " if origins[begin] > 0 and text[: origins[begin]].strip() else ""
-    suffix = " …" if text[origins[finish] :].strip() else ""
+    prefix = "… " if before or (origins[begin] > 0 and text[: origins[begin]].strip()) else ""
+    suffix = " …" if after or text[origins[finish] :].strip() else ""
     return mark_safe(prefix + html + suffix)
 
 
