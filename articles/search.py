@@ -518,18 +518,18 @@ def attach_snippets(articles, query, language=None):
         if article.pk in passages:
             text, headline = passages[article.pk]
             before = after = False
-            if headline is not None and len(text) > 2 * SNIPPET_WINDOW:
+            if headline is not None and len(text) > SNIPPET_WINDOW:
                 text, before, after = passage_region(text, headline)
             article.search_snippet = snippet_html(text, terms, headline, before, after)
     return articles
 
 
 def passage_region(text, headline):
-    """(part of `text`, whether text comes before it, whether after): 2 * SNIPPET_WINDOW
+    """(part of `text`, whether text comes before it, whether after): SNIPPET_WINDOW / 2
     characters at whitespace from where ts_headline's passage (`headline`, a passage of
-    headline_window()) can start, so that snippet_html walks a few thousand characters,
-    not a whole body. Folding only removes characters, so the passage starts in `text` at
-    or after its place in fold(text)."""
+    headline_window(), SNIPPET_WORDS words) starts, so that snippet_html walks a few
+    hundred characters, not a whole body. Folding only removes characters, so the passage
+    starts in `text` at or after its place in fold(text)."""
     plain = headline.replace(START_SELECTION, "").replace(STOP_SELECTION, "")
     words = WORD_RE.findall(plain)
     folded = fold(text)
@@ -541,7 +541,7 @@ def passage_region(text, headline):
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     # Each character folding removed before the passage moves it that much further.
-    end = min(len(text), start + 2 * SNIPPET_WINDOW + len(text) - len(folded))
+    end = min(len(text), start + SNIPPET_WINDOW // 2 + len(text) - len(folded))
     while end < len(text) and not text[end].isspace():
         end += 1
     return text[start:end], bool(text[:start].strip()), bool(text[end:].strip())
