@@ -429,7 +429,7 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
         with connections[newest.db].cursor() as cursor:
             cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
             try:
-                found = list(vectors.values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
+                found = list(vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
             finally:
                 cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
         if len(found) < PHRASE_MATCHES_READ:
