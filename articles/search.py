@@ -29,10 +29,12 @@ Text is only folded for matching: readers see the original, and snippets are cut
 **Configurations.** Each article's `search_vector` is built with its language's text
 search configuration (SEARCH_CONFIGS: en → english, ar → arabic, ckb and kmr → kurdish, a
 copy of `simple` made by migration 0015; a language not listed gets `simple`) over the
-folded text, one column and one GIN index for all (docs/performance.md compares it with
-one expression index per configuration). A query is parsed with the configuration of the
-language searched; searching every language matches each row with its own language's
-configuration (one OR branch per configuration, each on the index).
+folded text, one column and one index for all (docs/performance.md compares it with
+one expression index per configuration): a `rum` index (migration 0020), which keeps
+each word's positions, so that a phrase's adjacent words are checked in the index. A
+query is parsed with the configuration of the language searched; searching every
+language matches each row with its own language's configuration (one branch per
+configuration, each on the index).
 
 **Stop words.** A configuration that drops stop words ("who", "is", "the"; Arabic "في")
 would make a term made of them match nothing, or lose a word of a phrase ("WHO warns").
@@ -46,11 +48,14 @@ in any language (Region.all_names) matches any of the place's names: `Erbil` fin
 
 **Results.** On PostgreSQL, the newest SEARCH_CANDIDATES matches, best first (ranking reads
 every match's vector; a common word matches a third of the archive): older matches are
-reached by narrowing the dates. On SQLite, every word and quoted phrase must appear in the
+reached by narrowing the dates. A phrase's matching rows are read from the rum index
+first (newest_matches_of): the planner, which takes a phrase to match as many rows as its
+words, would test rows one by one. On SQLite, every word and quoted phrase must appear in the
 folded, lower-cased headline, summary or body, and -words must not; newest first.
 
 **Snippets** (`attach_snippets`): PostgreSQL's ts_headline picks the passage and the
-words to highlight; the passage is then cut from the original text and escaped here, so
+words to highlight, reading SNIPPET_WINDOW characters around the first match (its cost
+grows with the text); the passage is then cut from the original text and escaped here, so
 markup in an article never reaches the page. **Did you mean** (`did_you_mean`): words of
 published articles' vocabulary (`articles_search_word`, kept by the search trigger)
 similar to a query word (pg_trgm), offered only if the corrected query finds articles.
@@ -383,7 +388,7 @@ def implied_by_every_branch(configs, terms, term_config):
     """For a search of every language: each wanted term's matches under any
     configuration, whatever the row's language. Implied by the branches (each requires
     the term under its own configuration), so it changes no result; but, unlike the
-    branches' `language IN (...) AND ...`, the planner serves it from the GIN indexes
+    branches' `language IN (...) AND ...`, the planner serves it from the vector indexes
     (a BitmapOr) instead of scanning the table (docs/performance.md)."""
     implied = Q()
     for term in terms:
