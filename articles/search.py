@@ -29,10 +29,12 @@ Text is only folded for matching: readers see the original, and snippets are cut
 **Configurations.** Each article's `search_vector` is built with its language's text
 search configuration (SEARCH_CONFIGS: en → english, ar → arabic, ckb and kmr → kurdish, a
 copy of `simple` made by migration 0015; a language not listed gets `simple`) over the
-folded text, one column and one GIN index for all (docs/performance.md compares it with
-one expression index per configuration). A query is parsed with the configuration of the
-language searched; searching every language matches each row with its own language's
-configuration (one OR branch per configuration, each on the index).
+folded text, one column and one index for all (docs/performance.md compares it with
+one expression index per configuration): a `rum` index (migration 0020), which keeps
+each word's positions, so that a phrase's adjacent words are checked in the index. A
+query is parsed with the configuration of the language searched; searching every
+language matches each row with its own language's configuration (one branch per
+configuration, each on the index).
 
 **Stop words.** A configuration that drops stop words ("who", "is", "the"; Arabic "في")
 would make a term made of them match nothing, or lose a word of a phrase ("WHO warns").
@@ -46,11 +48,14 @@ in any language (Region.all_names) matches any of the place's names: `Erbil` fin
 
 **Results.** On PostgreSQL, the newest SEARCH_CANDIDATES matches, best first (ranking reads
 every match's vector; a common word matches a third of the archive): older matches are
-reached by narrowing the dates. On SQLite, every word and quoted phrase must appear in the
+reached by narrowing the dates. A phrase's matching rows are read from the rum index
+first (newest_matches_of): the planner, which takes a phrase to match as many rows as its
+words, would test rows one by one. On SQLite, every word and quoted phrase must appear in the
 folded, lower-cased headline, summary or body, and -words must not; newest first.
 
 **Snippets** (`attach_snippets`): PostgreSQL's ts_headline picks the passage and the
-words to highlight; the passage is then cut from the original text and escaped here, so
+words to highlight, reading SNIPPET_WINDOW characters around the first match (its cost
+grows with the text); the passage is then cut from the original text and escaped here, so
 markup in an article never reaches the page. **Did you mean** (`did_you_mean`): words of
 published articles' vocabulary (`articles_search_word`, kept by the search trigger)
 similar to a query word (pg_trgm), offered only if the corrected query finds articles.
@@ -61,9 +66,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db import connection, connections
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -375,7 +388,7 @@ def implied_by_every_branch(configs, terms, term_config):
     """For a search of every language: each wanted term's matches under any
     configuration, whatever the row's language. Implied by the branches (each requires
     the term under its own configuration), so it changes no result; but, unlike the
-    branches' `language IN (...) AND ...`, the planner serves it from the GIN indexes
+    branches' `language IN (...) AND ...`, the planner serves it from the vector indexes
     (a BitmapOr) instead of scanning the table (docs/performance.md)."""
     implied = Q()
     for term in terms:
@@ -394,6 +407,47 @@ def implied_by_every_branch(configs, terms, term_config):
     return implied
 
 
+# A phrase's matches are read from the rum index first when there are at most this many
+# in the whole archive; more, and its words are common together, so that the newest
+# matches are near the top of the date index, where the planner's own plan finds them.
+PHRASE_MATCHES_READ = 20_000
+
+
+def newest_matches_of(queryset, rows, vector_matches, phrase=False):
+    """[(published_at, pk)] of the newest SEARCH_CANDIDATES articles of `queryset` in
+    `rows` (a Q: a configuration's languages) matching `vector_matches` (a Q over the
+    stored vectors), as order_by("-published_at", "-pk") gives them.
+
+    With `phrase` (the query has a term of several adjacent words), the rows whose vectors
+    match are first read from the rum index alone (migration 0020), which checks the
+    words' positions itself: the planner takes a phrase to match as many rows as its words
+    together (it keeps no statistics of word pairs), and so would walk the date index
+    testing each row's vector, most of them in vain (docs/performance.md, "Search from rum
+    indexes"). For that one statement index and sequential scans are off, and its only
+    conditions are on the vectors, so a bitmap scan of the rum index is the one plan left;
+    the settings are back to the server's as soon as it has run (a transaction that fails
+    rolls them back with it)."""
+    matches = queryset.filter(rows & vector_matches)
+    newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
+    if phrase:
+        vectors = queryset.model._base_manager.using(newest.db).filter(vector_matches)
+        with connections[newest.db].cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+            try:
+                found = list(vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
+            finally:
+                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+        if len(found) < PHRASE_MATCHES_READ:
+            newest = newest.filter(pk__in=found)
+    return list(newest[:SEARCH_CANDIDATES])
+
+
+def is_phrase_search(terms):
+    """Whether a wanted term of `terms` (or a spelling it also matches) has two words or
+    more: a phrase, whose words must be adjacent."""
+    return any(" " in text for term in terms if not term.excluded for text in term.texts)
+
+
 def postgresql_search(queryset, terms, language):
     configs = configs_searched(language)
     pairs = [(config, text) for config in configs for term in terms for text in term.texts]
@@ -403,7 +457,7 @@ def postgresql_search(queryset, terms, language):
         config_matches, config_ranks = config_match(config, terms, term_config)
         if config_matches is None:
             continue
-        branches.append(rows & config_matches)
+        branches.append((rows, config_matches))
         ranks.append((rows, sum(config_ranks[1:], config_ranks[0])))
     if not ranks:
         return queryset.none()
@@ -413,12 +467,9 @@ def postgresql_search(queryset, terms, language):
     # ORing the branches was planned as a walk of the whole date index, each row's
     # vector tested (docs/performance.md, "Fresh renders").
     newest = []
-    for branch in branches:
-        newest += (
-            queryset.filter(branch)
-            .order_by("-published_at", "-pk")
-            .values_list("published_at", "pk")[:SEARCH_CANDIDATES]
-        )
+    phrase = is_phrase_search(terms)
+    for rows, config_matches in branches:
+        newest += newest_matches_of(queryset, rows, config_matches, phrase)
     # As PostgreSQL orders them: undated drafts (the admin searches them) first, then newest.
     newest.sort(key=lambda row: (row[0] is None, row[0] and row[0].timestamp(), row[1]))
     newest.reverse()
@@ -441,6 +492,7 @@ def postgresql_search(queryset, terms, language):
 # Snippets
 
 SNIPPET_WORDS = 30
+SNIPPET_WINDOW = 1200
 START_SELECTION, STOP_SELECTION = "\x02", "\x03"
 SELECTED_RE = re.compile(f"{START_SELECTION}(.*?){STOP_SELECTION}", re.DOTALL)
 
@@ -470,8 +522,34 @@ def attach_snippets(articles, query, language=None):
     for article in articles:
         if article.pk in passages:
             text, headline = passages[article.pk]
-            article.search_snippet = snippet_html(text, terms, headline)
+            before = after = False
+            if headline is not None and len(text) > SNIPPET_WINDOW:
+                text, before, after = passage_region(text, headline)
+            article.search_snippet = snippet_html(text, terms, headline, before, after)
     return articles
+
+
+def passage_region(text, headline):
+    """(part of `text`, whether text comes before it, whether after): SNIPPET_WINDOW / 2
+    characters at whitespace from where ts_headline's passage (`headline`, a passage of
+    headline_window(), SNIPPET_WORDS words) starts, so that snippet_html walks a few
+    hundred characters, not a whole body. Folding only removes characters, so the passage
+    starts in `text` at or after its place in fold(text)."""
+    plain = headline.replace(START_SELECTION, "").replace(STOP_SELECTION, "")
+    words = WORD_RE.findall(plain)
+    folded = fold(text)
+    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words[:4])) + r"(?!\w)"
+    found = re.search(pattern, folded) if words else None
+    if found is None:
+        return text, False, False
+    start = found.start()
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    # Each character folding removed before the passage moves it that much further.
+    end = min(len(text), start + SNIPPET_WINDOW // 2 + len(text) - len(folded))
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end], bool(text[:start].strip()), bool(text[end:].strip())
 
 
 def article_texts(pks):
@@ -487,31 +565,33 @@ def article_texts(pks):
 
 
 def postgresql_passages(articles, terms, language):
-    """{pk: (summary and body, ts_headline's output with START/STOP_SELECTION marks)}."""
+    """{pk: (summary and body, ts_headline's output with START/STOP_SELECTION marks)}.
+    One query reads the texts; one per configuration runs ts_headline over each text's
+    headline_window(), folded here (a few microseconds a text, where the SQL fold of a
+    whole body costs milliseconds)."""
     from .models import Article
 
+    texts = article_texts([article.pk for article in articles])
     by_language = {}
     for article in articles:
-        by_language.setdefault(language or article.language, []).append(article.pk)
+        if article.pk in texts:
+            by_language.setdefault(language or article.language, []).append(article.pk)
     pairs = [
         (search_config(code), text) for code in by_language for term in terms for text in term.texts
     ]
     term_config = dict(zip(pairs, term_configs(pairs), strict=True))
-    passages = {}
+    passages = {pk: (text, None) for pk, text in texts.items()}
     for code, pks in by_language.items():
         config = search_config(code)
         search_query = headline_query(config, terms, term_config)
-        rows = Article.objects.filter(pk__in=pks).values_list("pk", "summary", "body")
         if search_query is None:
-            passages.update({pk: (f"{summary}\n{body}", None) for pk, summary, body in rows})
             continue
-        text = Func(
-            Concat(F("summary"), Value("\n"), F("body"), output_field=TextField()),
-            function="newsroom_search_fold",
+        window = Case(
+            *(When(pk=pk, then=Value(headline_window(texts[pk], terms))) for pk in pks),
             output_field=TextField(),
         )
         headline = SearchHeadline(
-            text,
+            window,
             search_query,
             config=config,
             start_sel=START_SELECTION,
@@ -519,11 +599,29 @@ def postgresql_passages(articles, terms, language):
             max_words=SNIPPET_WORDS,
             min_words=SNIPPET_WORDS // 2,
         )
-        for pk, summary, body, selected in rows.annotate(selected=headline).values_list(
-            "pk", "summary", "body", "selected"
-        ):
-            passages[pk] = (f"{summary}\n{body}", selected)
+        rows = Article.objects.filter(pk__in=pks).annotate(selected=headline)
+        for pk, selected in rows.values_list("pk", "selected"):
+            passages[pk] = (texts[pk], selected)
     return passages
+
+
+def headline_window(text, terms):
+    """fold(text) cut to SNIPPET_WINDOW characters from a little before the first word
+    that starts with a word of `terms` (lower-cased; its start when none does: another
+    stemmed form), at whitespace: what ts_headline reads. Its cost grows with the text it
+    parses (about 5 ms a 5,000-character body), and a passage of SNIPPET_WORDS words
+    never needs more."""
+    folded = fold(text)
+    if len(folded) <= SNIPPET_WINDOW:
+        return folded
+    lowered = folded.lower()
+    words = {search_key(t).split()[0] for term in terms for t in term.texts}
+    pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words))) + ")"
+    found = re.search(pattern, lowered) if len(lowered) == len(folded) else None
+    start = max(0, found.start() - SNIPPET_WINDOW // 4) if found else 0
+    while 0 < start < len(folded) and not folded[start - 1].isspace():
+        start += 1
+    return folded[start : start + SNIPPET_WINDOW]
 
 
 def headline_query(config, terms, term_config):
@@ -542,12 +640,13 @@ def headline_query(config, terms, term_config):
     return combined
 
 
-def snippet_html(text, terms, headline=None):
+def snippet_html(text, terms, headline=None, before=False, after=False):
     """About SNIPPET_WORDS words of `text` as escaped HTML, matches in <mark>. With
     `headline` (ts_headline's output over fold(text)) the passage starts where it starts
     and its selected words are marked, with every word of the query; without, the
     passage starts a few words before the first match of a term (a substring, as the
-    SQLite search matches) and those matches are marked."""
+    SQLite search matches) and those matches are marked. `before` and `after` say that
+    `text` is part of a longer one, so that the ellipses say so."""
     folded, origins = fold_with_origins(text)
     key = search_key(text)
     words = [match.span() for match in WORD_RE.finditer(key)]
@@ -573,7 +672,7 @@ def snippet_html(text, terms, headline=None):
             while 0 <= found < finish:
                 marks.append((found, found + len(t)))
                 found = key.find(t, found + len(t))
-    return render_passage(text, key, origins, window, marks)
+    return render_passage(text, key, origins, window, marks, before, after)
 
 
 def headline_start(key, words, headline):
@@ -589,7 +688,7 @@ def headline_start(key, words, headline):
     return 0
 
 
-def render_passage(text, key, origins, window, marks):
+def render_passage(text, key, origins, window, marks, before=False, after=False):
     """`text` from the first to the last word span of `window` (indices in `key`, its
     search_key), widened to whitespace, escaped, whitespace collapsed, the `marks` spans
     in <mark>, with an ellipsis where text is left out."""
@@ -617,8 +716,8 @@ def render_passage(text, key, origins, window, marks):
         position = end
     parts.append(original(position, finish))
     html = re.sub(r"\s+", " ", "".join(parts)).strip()
-    prefix = "… " if origins[begin] > 0 and text[: origins[begin]].strip() else ""
-    suffix = " …" if text[origins[finish] :].strip() else ""
+    prefix = "… " if before or (origins[begin] > 0 and text[: origins[begin]].strip()) else ""
+    suffix = " …" if after or text[origins[finish] :].strip() else ""
     return mark_safe(prefix + html + suffix)
 
 

@@ -84,13 +84,17 @@ def test_postgresql_search_ranks_headline_matches_first():
 
 
 @on_postgresql
-def test_postgresql_search_uses_the_gin_index():
+def test_postgresql_search_indexes_are_rum_with_positions():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_gin'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles_article'"
         )
-        (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector)" in definition
+        definitions = dict(cursor.fetchall())
+    # rum_tsvector_ops (words with their positions) is rum's default class for a tsvector.
+    assert "USING rum (search_vector)" in definitions["article_search_rum"]
+    assert "USING rum (search_vector_simple)" in definitions["article_search_simple_rum"]
+    # The GIN indexes they replace are gone (each write kept them for nothing).
+    assert not [d for d in definitions.values() if "USING gin (search_vector" in d]
 
 
 @on_postgresql
@@ -223,7 +227,7 @@ def test_postgresql_simple_search_vector_is_kept_by_the_trigger_and_indexed():
     assert "duhok" not in str(article.search_vector_simple)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_simple_gin'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_simple_rum'"
         )
         (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector_simple)" in definition
+    assert "USING rum (search_vector_simple)" in definition

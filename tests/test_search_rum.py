@@ -1,0 +1,196 @@
+"""Search read from the rum indexes (migration 0020, articles/search.py): a phrase found
+from the words' positions in the index, exactly as before (words adjacent, in every
+language), and snippets cut from a bounded part of the text, the same as from the whole.
+PostgreSQL only: SQLite has its own search; CI runs these on PostgreSQL."""
+
+import random
+
+import pytest
+from django.db import connection
+
+from articles.generator import generate
+from articles.models import Article
+from articles.search import (
+    PHRASE_MATCHES_READ,
+    SEARCH_CANDIDATES,
+    WORD_RE,
+    attach_snippets,
+    search_articles,
+)
+from tests.factories import make_article
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="rum indexes are PostgreSQL's (SQLite matches substrings): CI runs these there",
+    ),
+]
+
+
+# The indexes a phrase search walked, testing each row's vector against the phrase.
+WALKED = (
+    "article_language_idx",
+    "article_date_idx",
+    "article_published_idx",
+    "article_status_date_idx",
+    "one_translation_per_language",
+)
+
+
+def found(query, language=None):
+    return [a.headline for a in search_articles(Article.objects.published(), query, language)]
+
+
+def plans_of(run):
+    """(what `run()` returns, [each statement's plan as PostgreSQL ran it]): auto_explain
+    sends every plan to this session as a notice."""
+    connection.ensure_connection()
+    plans = []
+
+    def keep(diagnostic):
+        plans.append(diagnostic.message_primary or "")
+
+    connection.connection.add_notice_handler(keep)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"
+            " SET auto_explain.log_level = 'notice'"
+        )
+    try:
+        result = run()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET auto_explain.log_min_duration; RESET auto_explain.log_level")
+        connection.connection.remove_notice_handler(keep)
+    return result, plans
+
+
+def test_a_phrase_is_found_from_the_rum_index_not_row_by_row():
+    # Both words in every story, adjacent in two: the planner takes the phrase to match
+    # every row (as many as its words), and on its own reads the table or walks an index
+    # testing each row's vector.
+    story = make_article("Report", body="Security was tight. The police came later.")
+    Article.objects.bulk_create(
+        Article(
+            headline=f"Report {n}",
+            slug=f"bulk-report-{n}",
+            body=story.body,
+            language="en",
+            status=story.status,
+            published_at=story.published_at,
+        )
+        for n in range(400)
+    )
+    make_article("Adjacent one", body="The security police arrived.")
+    make_article("Adjacent two", body="Security police again.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    headlines, plans = plans_of(lambda: found('"security police"', "en"))
+    assert sorted(headlines) == ["Adjacent one", "Adjacent two"]
+    phrase_plans = [plan for plan in plans if "<->" in plan]
+    # The rows matching the phrase, from the positions in the rum index alone...
+    (read,) = [plan for plan in phrase_plans if f"LIMIT {PHRASE_MATCHES_READ}" in plan]
+    assert "Bitmap Index Scan on article_search_rum" in read, read
+    # ...and no statement walks the table or the date and language indexes testing rows.
+    for plan in phrase_plans:
+        assert "Seq Scan" not in plan, plan
+        for index in WALKED:
+            assert index not in plan, plan
+
+
+def test_a_word_search_keeps_the_planners_choice():
+    for n in range(5):
+        make_article(f"Flood {n}", body="Floods in the valley.")
+    _, plans = plans_of(lambda: found("floods", "en"))
+    # The settings a phrase turns off are back for the next statement.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.parametrize(
+    ("language", "adjacent", "apart", "query"),
+    [
+        ("en", "The city council met.", "The council of the city met.", '"city council"'),
+        ("en", "The WHO warns of cholera.", "Who knows what it warns.", '"WHO warns"'),
+        (
+            "ar",
+            "اجتمع مجلس النواب اليوم.",
+            "اجتمع مجلس المحافظة مع النواب اليوم.",
+            '"مجلس النواب"',
+        ),
+        (
+            "ckb",
+            "حکومەتی هەرێم بڕیاری دا.",
+            "حکومەتی عێراق و هەرێم بڕیاریان دا.",
+            '"حکومەتی هەرێم"',
+        ),
+        (
+            "kmr",
+            "Hikûmeta Herêmê biryar da.",
+            "Hikûmeta Iraqê û Herêmê biryar dan.",
+            '"hikumeta hereme"',
+        ),
+    ],
+)
+def test_a_phrase_matches_its_words_adjacent_in_every_language(language, adjacent, apart, query):
+    make_article("Adjacent", body=adjacent, language=language)
+    make_article("Apart", body=apart, language=language)
+    assert found(query, language) == ["Adjacent"]
+    assert found(query) == ["Adjacent"]  # every language, each article with its own
+    # Without the quotes both match: the words are there, apart.
+    assert sorted(found(query.strip('"'), language)) == ["Adjacent", "Apart"]
+
+
+def test_phrase_and_word_results_are_the_newest_matches_in_order_on_a_generated_archive(
+    monkeypatch,
+):
+    generate(150, seed=11)
+    published = Article.objects.published()
+    rng = random.Random(5)
+    bodies = list(published.values_list("body", flat=True))
+    queries = []
+    for body in rng.sample(bodies, 6):
+        words = WORD_RE.findall(body)
+        at_word = rng.randrange(len(words) - 1)
+        queries += [words[at_word], f'"{words[at_word]} {words[at_word + 1]}"']
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 5)
+    for query in queries:
+        results = [a.pk for a in search_articles(published, query, "en")] + [
+            a.pk for a in search_articles(published, query)
+        ]
+        # The same rows, ranked the same, as a plain scan of every row finds them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_indexscan = off; SET enable_bitmapscan = off")
+        try:
+            expected = [a.pk for a in search_articles(published, query, "en")] + [
+                a.pk for a in search_articles(published, query)
+            ]
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_indexscan; RESET enable_bitmapscan")
+        assert results == expected, query
+    assert SEARCH_CANDIDATES == 500
+
+
+def test_a_snippet_cut_from_part_of_a_long_text_is_the_one_cut_from_the_whole(monkeypatch):
+    filler = " ".join(f"Filler sentence {n} about the weather in the hills." for n in range(300))
+    body = filler + " The Mosul dam held after the floods. " + filler
+    make_article("Long", summary="A summary.", body=body, language="en")
+    make_article("Short", summary="A summary.", body="The dam held.", language="en")
+    long_text = Article.objects.filter(headline__in=["Long", "Short"])
+
+    def snippets():
+        articles = attach_snippets(long_text, "dam floods", "en")
+        return {a.headline: str(a.search_snippet) for a in articles}
+
+    cut = snippets()
+    assert "<mark>dam</mark>" in cut["Long"] and "<mark>floods</mark>" in cut["Long"]
+    assert cut["Long"].startswith("… ") and cut["Long"].endswith(" …")
+    assert cut["Short"] == "A summary. The <mark>dam</mark> held."
+    # The same passage walked over the whole text (as before the cut).
+    monkeypatch.setattr("articles.search.passage_region", lambda text, headline: (text, 0, 0))
+    assert snippets() == cut
