@@ -9,6 +9,12 @@ def install_archive_version_triggers(sender, using, **kwargs):
     install_version_triggers(connections[using])
 
 
+def install_summary_triggers(sender, using, **kwargs):
+    from . import summaries
+
+    summaries.install(connections[using])
+
+
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
@@ -16,3 +22,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # After every migrate (and flush): SQLite loses triggers when a table is rebuilt.
         post_migrate.connect(install_archive_version_triggers, sender=self)
+        post_migrate.connect(install_summary_triggers, sender=self)
