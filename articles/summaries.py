@@ -33,14 +33,9 @@ TAG_LINKS = "articles_article_tags"
 REGIONS = "articles_region"
 UNIQUE = "kind, subject, language, month"
 
-# Counted rows: published, dated. The dates before FIRST_PUBLICATION_YEAR (stored before
-# the rule) are left out by the reads, which start at that year's first month.
+# The first month an article may be dated in (models.FIRST_PUBLICATION_YEAR).
 FIRST_MONTH = datetime.date(1900, 1, 1)
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-
-
-def counted(a):
-    return f"{a}.status = 'published' AND {a}.published_at IS NOT NULL"
 
 
 class Dialect:
@@ -49,6 +44,20 @@ class Dialect:
     def __init__(self, vendor):
         self.vendor = vendor
         self.zone = settings.TIME_ZONE.replace("'", "")
+
+    def counted(self, a):
+        """Whether the article row `a` is counted: published, dated within the years an
+        article may have (models.publication_year_bounds)."""
+        from .models import publication_year_bounds
+
+        start, end = (moment.astimezone(datetime.UTC) for moment in publication_year_bounds())
+        if self.vendor == "postgresql":
+            start, end = (f"'{moment.isoformat()}'::timestamptz" for moment in (start, end))
+        else:  # as Django stores them: UTC text, compared as text
+            start, end = (f"'{moment:%Y-%m-%d %H:%M:%S}'" for moment in (start, end))
+        return (
+            f"{a}.status = 'published' AND {a}.published_at >= {start} AND {a}.published_at < {end}"
+        )
 
     def month(self, column):
         """The first day of `column`'s month in the newsroom's time, as a date."""
@@ -82,7 +91,7 @@ def contributions(d, articles, region_links=None, tag_links=None, sign=1, every=
     if every:
         parts.append(
             f"SELECT a.language AS language, {month} AS month, 'all' AS kind, "
-            f"0 AS subject, {sign} AS n FROM {articles} a WHERE {counted('a')}"
+            f"0 AS subject, {sign} AS n FROM {articles} a WHERE {d.counted('a')}"
         )
     if region_links:
         parts.append(
@@ -90,13 +99,13 @@ def contributions(d, articles, region_links=None, tag_links=None, sign=1, every=
             f"a.place_id AS subject, {sign} AS n FROM ("
             "SELECT DISTINCT a.id, a.language, a.published_at, x.place_id "
             f"FROM {articles} a JOIN {region_links} l ON l.article_id = a.id "
-            f"JOIN {d.ancestry()} x ON x.region_id = l.region_id WHERE {counted('a')}) a"
+            f"JOIN {d.ancestry()} x ON x.region_id = l.region_id WHERE {d.counted('a')}) a"
         )
     if tag_links:
         parts.append(
             f"SELECT a.language AS language, {month} AS month, 'tag' AS kind, "
             f"l.tag_id AS subject, {sign} AS n "
-            f"FROM {articles} a JOIN {tag_links} l ON l.article_id = a.id WHERE {counted('a')}"
+            f"FROM {articles} a JOIN {tag_links} l ON l.article_id = a.id WHERE {d.counted('a')}"
         )
     return parts
 
@@ -171,7 +180,7 @@ def recount_places(d, places):
         f"SELECT a.language, {month}, 'place', x.place_id, COUNT(DISTINCT a.id) "
         f"FROM {d.ancestry()} x JOIN {REGION_LINKS} l ON l.region_id = x.region_id "
         f"JOIN {ARTICLES} a ON a.id = l.article_id "
-        f"WHERE x.place_id IN (SELECT id FROM {places} t) AND {counted('a')} "
+        f"WHERE x.place_id IN (SELECT id FROM {places} t) AND {d.counted('a')} "
         f"GROUP BY a.language, {month}, x.place_id",
     ]
 
@@ -199,12 +208,12 @@ def fill_statements(d):
         f"DELETE FROM {TABLE}",
         f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
         f"SELECT a.language, {month}, 'all', 0, COUNT(*) FROM {every} a "
-        f"WHERE {counted('a')} GROUP BY a.language, {month}",
+        f"WHERE {d.counted('a')} GROUP BY a.language, {month}",
         *recount_places(d, f"(SELECT id FROM {REGIONS})")[1:],
         f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
         f"SELECT a.language, {month}, 'tag', l.tag_id, COUNT(*) FROM {every} a "
         f"JOIN {TAG_LINKS} l ON l.article_id = a.id "
-        f"WHERE {counted('a')} GROUP BY a.language, {month}, l.tag_id",
+        f"WHERE {d.counted('a')} GROUP BY a.language, {month}, l.tag_id",
     ]
 
 
@@ -269,8 +278,8 @@ def sqlite_statements():
     when = {
         (ARTICLES, "UPDATE"): "WHEN OLD.status IS NOT NEW.status OR OLD.language IS NOT "
         "NEW.language OR OLD.published_at IS NOT NEW.published_at OR OLD.id IS NOT NEW.id",
-        (ARTICLES, "INSERT"): f"WHEN {counted('NEW')}",
-        (ARTICLES, "DELETE"): f"WHEN {counted('OLD')}",
+        (ARTICLES, "INSERT"): f"WHEN {d.counted('NEW')}",
+        (ARTICLES, "DELETE"): f"WHEN {d.counted('OLD')}",
         (REGIONS, "UPDATE"): "WHEN OLD.path IS NOT NEW.path",
     }
     for table, event in TRIGGERS:
