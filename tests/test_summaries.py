@@ -238,3 +238,58 @@ def test_translations_and_languages_are_counted_apart(archive):
     make_article("G", regions=["erbil-city"], language="ar", published_at=at("2020-03-02 08:00"))
     assert_exact()
     assert_reads_are_exact()
+
+
+def this_month_starts():
+    """The first moment of this month in the newsroom's time, as stored (UTC text)."""
+    zone = timezone.get_default_timezone()
+    first = datetime.datetime.combine(today().replace(day=1), datetime.time.min, tzinfo=zone)
+    return first.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_a_governorates_count_reads_its_links_only_for_this_month(archive):
+    from django.test.utils import CaptureQueriesContext
+
+    erbil = region("erbil")
+    filterset = ArticleFilter({"region": "erbil"}, queryset=Article.objects.published())
+    assert filterset.is_valid()
+    question = summaries.question_for(filterset.form.cleaned_data, "en")
+    with CaptureQueriesContext(connection) as queries:
+        n = summaries.count(question, filterset.qs)
+    assert n == filterset.qs.count() == 1  # B (English; E is in Sorani)
+    assert question.kind == "place" and question.subject == erbil.pk
+    touching = [q["sql"] for q in queries if "articles_article_regions" in q["sql"]]
+    # Only the live part: the current month, by its date index; the months that are
+    # over come from the table.
+    assert touching and all(this_month_starts() in sql for sql in touching)
+    assert any("articles_archivecount" in q["sql"] for q in queries)
+
+
+def test_a_list_by_place_counts_from_the_summaries(client, archive):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/?region=erbil&language=all")
+    assert response.status_code == 200
+    assert response.context["result_count"] == 2
+    assert any("articles_archivecount" in q["sql"] for q in queries)
+    # Not answerable: a place and a tag, a search, a byline, a day.
+    for data in ({"region": "erbil", "tag": "oil"}, {"q": "oil"}, {"date": "2020-03-09"}):
+        filterset = ArticleFilter(data, queryset=Article.objects.published())
+        assert filterset.is_valid()
+        assert summaries.question_for(filterset.form.cleaned_data) is None
+
+
+def test_region_tag_and_date_archive_pages_count_from_the_summaries(client, archive):
+    from django.test.utils import CaptureQueriesContext
+
+    pages = {"/regions/erbil/": 1, "/tags/oil/": 2, "/articles/2020/03/": 2, "/articles/2020/": 3}
+    for path, expected in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        count = response.context.get("result_count", None)
+        if count is None:
+            count = response.context["paginator"].count
+        assert count == expected, path
+        assert any("articles_archivecount" in q["sql"] for q in queries), path
