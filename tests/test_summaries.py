@@ -296,3 +296,17 @@ def test_region_tag_and_date_archive_pages_count_from_the_summaries(client, arch
             count = response.context["paginator"].count
         assert count == expected, path
         assert any("articles_archivecount" in q["sql"] for q in queries), path
+
+
+def test_the_generators_and_the_wire_importers_bulk_writes_keep_it_exact(tmp_path):
+    from articles.generator import generate
+    from articles.wire.run import import_paths
+
+    generate(150, seed=19)
+    assert_exact()
+    generate(20, seed=5, wire_folder=tmp_path)
+    assert_exact()
+    summary = import_paths([tmp_path], bulk=True)
+    assert summary.count("imported") == 20
+    assert_exact()
+    assert_reads_are_exact()
