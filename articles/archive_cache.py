@@ -43,11 +43,19 @@ def address(request, parameters, *, page=True):
     return request.path + ("?" + query if query else "")
 
 
-def result_count(address, queryset):
+def result_count(address, queryset, question=None):
     """The number of rows of `queryset`, the result at `address` (see `address`, without
-    the page), cached until the public archive changes; the months that are over are
-    counted once per history version (see count_with_history)."""
+    the page), cached until the public archive changes. With `question` (a
+    summaries.Question describing the result), from the counts the writes keep
+    (summaries.count); otherwise the months that are over are counted once per history
+    version (see count_with_history)."""
+    from . import summaries
+
     key = ("count", address)
+    if question is not None:
+        return cached_for_archive(
+            key, lambda: summaries.count(question, queryset.order_by()), previous_ok=True
+        )
     return cached_for_archive(
         key,
         lambda: count_with_history(key, queryset.order_by(), lambda part: part.count()),

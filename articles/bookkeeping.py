@@ -219,8 +219,12 @@ def install_version_triggers(connection, with_removal=None):
 
 
 def install_after_migrate(sender, using, **kwargs):
-    """post_migrate's receiver (articles.apps): the triggers, on the database migrated."""
+    """post_migrate's receiver (articles.apps): the triggers, on the database migrated:
+    the archive's versions (here) and the counts the writes keep (articles.summaries)."""
+    from . import summaries
+
     install_version_triggers(connections[using])
+    summaries.install(connections[using])
 
 
 class StatisticsFollowGrowth:

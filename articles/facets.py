@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from . import summaries
 from .archive_cache import count_with_history, gazetteer
 from .filters import ALL_LANGUAGES, active_language
 from .models import Article, Region
@@ -47,16 +48,23 @@ def summarize(
     *,
     every_language=None,
     selected_language=None,
+    question=None,
 ):
     """With `history_key`, the months that are over are counted once per history version
     (see count_with_history); a search, whose result shifts as stories arrive, has none.
 
     The languages are counted over `every_language` (the result the other filters give
     in every language: ArticleFilter.in_every_language()), else over `results`;
-    `selected_language` is the language filter's cleaned value (a code, or "all")."""
+    `selected_language` is the language filter's cleaned value (a code, or "all").
+    With `question` (a summaries.Question in every language, describing
+    `every_language`), the months that are over are read from the counts the writes
+    keep (articles.summaries) instead of from the result's rows."""
     # The month counts cover the whole result, so their sum is its exact count.
     languages = None
-    if history_key is None:
+    if every_language is not None and selected_language and question is not None:
+        rows = summaries.language_month_counts(question, every_language)
+        months, languages = months_and_languages(rows, selected_language)
+    elif history_key is None:
         months = month_counts(results)
     elif every_language is not None and selected_language:
         # The result is every language's narrowed to one (or all): its months and the
@@ -64,13 +72,7 @@ def summarize(
         rows = count_with_history(
             (*history_key, "by language"), every_language, language_month_counts
         )
-        months, by_language = {}, {}
-        for month, code, n in rows:
-            by_language[code] = by_language.get(code, 0) + n
-            if selected_language in (ALL_LANGUAGES, code):
-                months[month] = months.get(month, 0) + n
-        months = sorted(months.items())
-        languages = language_facet_list(by_language, selected_language)
+        months, languages = months_and_languages(rows, selected_language)
     else:
         months = count_with_history(history_key, results, month_counts)
     count = sum(n for _, n in months)
@@ -89,6 +91,17 @@ def summarize(
             results if every_language is None else every_language, selected_language
         ),
     )
+
+
+def months_and_languages(rows, selected_language):
+    """From language_month_counts() rows: the selected language's (or every language's,
+    for "all") [(month, count)], and the language facet."""
+    months, by_language = {}, {}
+    for month, code, n in rows:
+        by_language[code] = by_language.get(code, 0) + n
+        if selected_language in (ALL_LANGUAGES, code):
+            months[month] = months.get(month, 0) + n
+    return sorted(months.items()), language_facet_list(by_language, selected_language)
 
 
 def result_ids(queryset):

@@ -863,3 +863,29 @@ class ArchiveState(models.Model):
 
     def __str__(self):
         return f"Archive version {self.version}"
+
+
+class ArchiveCount(models.Model):
+    """How many public articles of a language a month has, in all (`kind` "all",
+    `subject` 0), naming a place or any place inside it (`kind` "place", `subject` the
+    place's id; each article once) or with a tag (`kind` "tag"). Kept by database
+    triggers on every write (articles.summaries declares them and reads it); the month
+    is the first day of the month in the newsroom's time. Counts rows with status
+    published whatever their date, so a month is read from here only once it is over
+    (see summaries.language_month_counts)."""
+
+    language = models.CharField(max_length=12)
+    month = models.DateField()
+    kind = models.CharField(max_length=5)
+    subject = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "language", "month"], name="archive_count_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject} {self.language} {self.month:%Y-%m}: {self.total}"

@@ -504,7 +504,8 @@ def attach_snippets(articles, query, language=None):
     in <mark>; "" when the query is blank. On PostgreSQL ts_headline (SearchHeadline,
     with the article's language's configuration over the folded text) chooses the
     passage and the words; on SQLite, the passage starts a few words before the first
-    match. Costs one query per configuration among the articles (one on SQLite)."""
+    match. Costs one query for the texts and one per configuration among the articles on
+    PostgreSQL, one on SQLite."""
     articles = list(articles)
     for article in articles:
         article.search_snippet = ""

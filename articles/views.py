@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import BadRequest
@@ -19,7 +22,7 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from . import archive_cache
+from . import archive_cache, summaries
 from .archive_cache import archive_cache_key, cached_for_archive
 from .exports import (
     EXPORT_RETRY_AFTER_SECONDS,
@@ -32,7 +35,7 @@ from .exports import (
     released_when_done,
 )
 from .facets import ResultSummary, active_filters, date_facets, histogram, summarize
-from .filters import ArticleFilter, canonical_location
+from .filters import ALL_LANGUAGES, ArticleFilter, active_language, canonical_location
 from .models import LIST_LEAVES_OUT, Article, ArticleRedirect, Byline, Region, Tag, may_preview
 from .querystring import canonical_query
 from .search import attach_snippets, did_you_mean, is_capped
@@ -87,6 +90,13 @@ def edition(request, queryset):
     return filterset.qs
 
 
+def edition_language(request):
+    """The language code of the edition `request` asks for (see `edition`), or None for
+    every language's."""
+    language = request.GET.get("language") or active_language()
+    return None if language == ALL_LANGUAGES else language
+
+
 class PublishedArticlesMixin:
     """Every public article list: only Article.objects.published(), with its credits,
     in the edition asked for (see `edition`)."""
@@ -108,8 +118,13 @@ class PublishedArticlesMixin:
         without the page number (archive_cache.address)."""
         return archive_cache.address(self.request, self.query_parameters, page=False)
 
+    def summary_question(self):
+        """The summaries.Question describing this page's result where the counts the
+        writes keep can answer it, else None (then it is counted from its rows)."""
+        return None
+
     def result_count(self, queryset):
-        return archive_cache.result_count(self.result_address, queryset)
+        return archive_cache.result_count(self.result_address, queryset, self.summary_question())
 
     def get_paginator(self, queryset, per_page, **kwargs):
         self.total = self.result_count(queryset)
@@ -181,6 +196,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                 history_key=None if cleaned.get("q") else ("list", self.result_address),
                 every_language=self.filterset.in_every_language(),
                 selected_language=cleaned.get("language"),
+                question=summaries.question_for(cleaned),
             ),
         )
 
@@ -325,14 +341,47 @@ class DateArchiveMixin(PublishedArticlesMixin):
         `date_type` with articles in `queryset`; their articles are counted alongside,
         and the page's count is their sum (see result_count). A 404 if there are none."""
         date_type = date_type or self.get_date_list_period()
-        counted = cached_for_archive(
-            ("dates counted", self.result_address, date_type, ordering),
-            lambda: periods_counted(queryset, date_type, ordering),
-        )
+        question = self.summary_question()
+        if question is not None and date_type == "day":
+            # The month archive: its count from the summaries; its days (which the page
+            # does not show) only if asked for.
+            self.period_count = archive_cache.result_count(self.result_address, queryset, question)
+            if not self.period_count and not self.get_allow_empty():
+                raise Http404("No articles were published then.")
+            return SimpleLazyObject(
+                lambda: [period for period, _ in periods_counted(queryset, date_type, ordering)]
+            )
+        if question is not None and date_type == "month":
+            counted = cached_for_archive(
+                ("dates counted", self.result_address, date_type, ordering),
+                lambda: months_counted(question, queryset, ordering),
+            )
+        else:
+            counted = cached_for_archive(
+                ("dates counted", self.result_address, date_type, ordering),
+                lambda: periods_counted(queryset, date_type, ordering),
+            )
         if not counted and not self.get_allow_empty():
             raise Http404("No articles were published then.")
         self.period_count = sum(n for _, n in counted)
         return [period for period, _ in counted]
+
+    def summary_question(self):
+        """The month's or year's articles in the edition (whole months: the summaries
+        can count them); None for a day."""
+        if not self.counts_by_date_list:
+            return None
+        try:
+            year = int(self.get_year())
+            month = int(self.get_month()) if hasattr(self, "get_month_format") else None
+        except (TypeError, ValueError):
+            return None
+        if month is None:
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        else:
+            start = datetime.date(year, month, 1)
+            end = start.replace(day=calendar.monthrange(year, month)[1])
+        return summaries.Question(language=edition_language(self.request), start=start, end=end)
 
     def result_count(self, queryset):
         counted = getattr(self, "period_count", None)
@@ -380,6 +429,21 @@ def periods_counted(queryset, kind, ordering="ASC"):
         .values_list("period", "n")
     )
     return list(rows)
+
+
+def months_counted(question, queryset, ordering="ASC"):
+    """periods_counted(queryset, "month", ordering) where `queryset` is the result
+    `question` (a summaries.Question) describes: its months that are over read from
+    the counts the writes keep."""
+    totals = {}
+    for month, _, n in summaries.language_month_counts(question, queryset):
+        totals[month] = totals.get(month, 0) + n
+    zone = timezone.get_current_timezone()
+    rows = [
+        (datetime.datetime.combine(month, datetime.time.min, tzinfo=zone), n)
+        for month, n in sorted(totals.items(), reverse=ordering == "DESC")
+    ]
+    return rows
 
 
 class ArticleYearArchiveView(DateArchiveMixin, YearArchiveView):
@@ -514,6 +578,10 @@ class RegionDetailView(SubjectArticlesView):
     def get_queryset(self):
         return super().get_queryset().in_region(self.subject)
 
+    def summary_question(self):
+        language = edition_language(self.request)
+        return summaries.Question("place", self.subject.pk, language)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             ancestors=self.subject.ancestors(), places=self.subject.children.all(), **kwargs
@@ -528,6 +596,9 @@ class TagDetailView(SubjectArticlesView):
 
     def get_queryset(self):
         return super().get_queryset().with_tag(self.subject)
+
+    def summary_question(self):
+        return summaries.Question("tag", self.subject.pk, edition_language(self.request))
 
 
 class BylineDetailView(SubjectArticlesView):

@@ -208,8 +208,11 @@ def test_related_articles_read_a_bounded_window_of_the_date_index():
             yield from nodes(child, node)
 
     scans = [(n, p) for n, p in nodes(plan["Plan"]) if "Scan" in n["Node Type"]]
-    window = [(n, p) for n, p in scans if n.get("Index Name") == "article_language_idx"]
-    assert len(window) == 1, scans
+    # The language's date index, or (when the planner's statistics take the archive for
+    # one language, as after a generated archive's ANALYZE) the published articles' one.
+    dated = ("article_language_idx", "article_published_idx")
+    window = [(n, p) for n, p in scans if n.get("Index Name") in dated]
+    assert len(window) == 1, [(n.get("Index Name"), n["Node Type"]) for n, _ in scans]
     scan, limit = window[0]
     assert limit["Node Type"] == "Limit" and scan["Actual Rows"] <= Article.RELATED_SCAN
     # The links are probed per article (by article_id), never read per place or tag.

@@ -42,6 +42,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0018_archive_removal_version")]
+    dependencies = [("articles", "0019_archive_counts")]
 
     operations = [migrations.RunPython(create, drop)]
