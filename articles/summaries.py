@@ -7,7 +7,10 @@ Every write to an article, to its places or tags, or to a place's position in th
 gazetteer adds to the table the difference between the affected articles' contributions
 before and after it: statement-level triggers reading the statement's transition tables
 on PostgreSQL, row-level triggers on SQLite (the same statements, over one row). Bulk
-inserts, raw SQL and the admin alike keep it, since no write path can forget.
+inserts, raw SQL and the admin alike keep it, since no write path can forget. On
+PostgreSQL a write to the links first locks its articles, so that it and a concurrent
+write to them (a publish) each count the other's committed work; a fill locks what it
+reads against writes (`recount`, manage.py recount_archive, repairs a table that drifted).
 
 The table counts every article with status published, whatever its date: a scheduled
 story falls due with no write. So a month is read from the table only once it is over
@@ -168,7 +171,18 @@ def link_statements(d, event, old, new, table, column):
         *contributions(d, articles, every=False, sign=-1, **{kind: f"({before})"}),
         *contributions(d, articles, every=False, **{kind: table}),
     ]
-    return [apply(parts)]
+    statements = [apply(parts)]
+    if d.vendor == "postgresql":
+        # Wait for a transaction writing the articles (a publish, a withdrawal) to end,
+        # holding them until this one does: under READ COMMITTED the next statement then
+        # reads them as committed, and their own trigger, run after, reads these links.
+        # Else each transaction counts the article with what it sees of the other's write
+        # (a draft; the links without the new one), and a place or tag never counts it.
+        statements.insert(
+            0,
+            f"PERFORM 1 FROM {ARTICLES} WHERE id IN ({affected}) ORDER BY id FOR NO KEY UPDATE",
+        )
+    return statements
 
 
 def recount_places(d, places):
@@ -306,16 +320,46 @@ def drop_statements(vendor):
         yield "DROP FUNCTION IF EXISTS articles_summary_fill()"
 
 
+# What a fill reads, locked against writes (not reads) until its transaction ends: a
+# write committed after the fill's snapshot would be counted neither by the fill nor,
+# before the triggers exist, by them; and the table would drift for good.
+FILL_LOCK = (
+    f"LOCK TABLE {ARTICLES}, {REGION_LINKS}, {TAG_LINKS}, {REGIONS} IN SHARE ROW EXCLUSIVE MODE"
+)
+
+
+def fill_table(cursor, vendor):
+    """Compute the table's rows from the articles and their links, with `cursor` (in a
+    transaction: on PostgreSQL the tables read are locked against writes until it ends)."""
+    if vendor == "postgresql":
+        cursor.execute(FILL_LOCK)
+    for statement in fill_statements(Dialect(vendor)):
+        cursor.execute(statement)
+
+
+def recount(using="default"):
+    """Compute the table again from the articles, in a transaction of its own on the
+    database `using`, writes to the articles, their links and the places waiting for it
+    on PostgreSQL: repairs a table that drifted (manage.py recount_archive). Returns the
+    number of rows the table has then."""
+    from django.db import connections, transaction
+
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        fill_table(cursor, connection.vendor)
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+
 def install(connection, fill=False):
     """Install (idempotent) the triggers that keep the table, where the table exists;
-    with `fill`, compute its rows from the articles first (migration 0019 does)."""
+    with `fill`, compute its rows from the articles first (migration 0019 does, in its
+    transaction: on PostgreSQL no write lands between the fill and the triggers)."""
     with connection.cursor() as cursor:
         if TABLE not in connection.introspection.table_names(cursor):
             return
-        d = Dialect(connection.vendor)
         if fill:
-            for statement in fill_statements(d):
-                cursor.execute(statement)
+            fill_table(cursor, connection.vendor)
         if connection.vendor == "postgresql":
             statements = postgresql_statements()
         elif connection.vendor == "sqlite":

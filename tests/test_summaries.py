@@ -4,10 +4,13 @@ Article.objects.published() gives."""
 
 import datetime
 import itertools
+import os
+import threading
+import time
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from articles import summaries
@@ -348,3 +351,174 @@ def test_a_random_sequence_of_writes_keeps_it_exact(archive, seed):
         rng.choice(writes)()
         assert_exact()
     assert_reads_are_exact()
+
+
+def test_recount_archive_repairs_a_table_that_drifted(archive):
+    from django.core.management import call_command
+
+    ArchiveCount.objects.filter(kind="place").update(total=7)
+    ArchiveCount.objects.filter(kind="tag").delete()
+    ArchiveCount.objects.create(kind="tag", subject=999, language="en", month=summaries.FIRST_MONTH)
+    assert stored_table() != expected_table()
+    call_command("recount_archive", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert_exact()
+
+
+# Two transactions at once, each on its own connection (a thread's): PostgreSQL's.
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; PostgreSQL's concurrent writers run there in CI",
+)
+
+
+class Other:
+    """`work(done)` run in a thread of its own, so on a connection of its own, in a
+    transaction it commits when `work` returns; `done()` tells it to stop waiting."""
+
+    def __init__(self, work):
+        self.error = None
+        self.pid = None
+        self.stepped = threading.Event()
+        self.released = threading.Event()
+        self.thread = threading.Thread(target=self.run, args=(work,))
+        self.thread.start()
+
+    def run(self, work):
+        try:
+            self.pid = dj_connection().connection.info.backend_pid
+            with transaction.atomic():
+                work(self)
+        except Exception as error:  # reported by the test
+            self.error = error
+        finally:
+            self.stepped.set()
+            connections.close_all()
+
+    def join(self):
+        self.released.set()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+
+
+def dj_connection():
+    connection.ensure_connection()
+    return connection
+
+
+def waiting_for_a_lock(pid, seconds=5.0):
+    """Whether the backend `pid` waits for a lock within `seconds` (polled)."""
+    deadline = time.monotonic() + seconds
+    with connections["default"].cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [pid]
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def linking(kind):
+    duhok, oil = Region.objects.get(slug="duhok"), Tag.objects.get(slug="oil")
+    return (lambda a: a.regions.add(duhok)) if kind == "place" else (lambda a: a.tags.add(oil))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["place", "tag"])
+def test_a_link_written_while_its_article_is_published_is_counted(kind):
+    region("duhok")
+    make_tag("Oil")
+    story = make_article("A", regions=["erbil-city"], tags=[], status=Article.Status.DRAFT,
+                         published_at=at("2020-03-09 12:00"))  # fmt: skip
+    link = linking(kind)
+
+    def link_it(other):
+        link(story)  # waits for the publish to commit (with the fix)
+        other.stepped.set()
+        other.released.wait(30)
+
+    with transaction.atomic():
+        Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED)
+        other = Other(link_it)
+        # The link's writer waits for the article's, or (without the fix) has written.
+        while other.pid is None and not other.stepped.is_set():
+            time.sleep(0.01)
+        assert waiting_for_a_lock(other.pid) or other.stepped.is_set()
+    other.join()
+    assert other.error is None
+    assert_exact()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["place", "tag"])
+def test_an_article_published_while_a_link_is_written_is_counted_with_it(kind):
+    region("duhok")
+    make_tag("Oil")
+    story = make_article("A", regions=["erbil-city"], tags=[], status=Article.Status.DRAFT,
+                         published_at=at("2020-03-09 12:00"))  # fmt: skip
+    link = linking(kind)
+    main_pid = dj_connection().connection.info.backend_pid
+
+    def link_then_wait_for_the_publish(other):
+        link(story)
+        other.stepped.set()
+        # Committed once the publish waits for it (or, without the fix, has run).
+        waiting_for_a_lock(main_pid, seconds=3)
+
+    other = Other(link_then_wait_for_the_publish)
+    assert other.stepped.wait(30)
+    with transaction.atomic():
+        Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED)
+    other.join()
+    assert other.error is None  # no deadlock, nothing lost
+    assert_exact()
+
+
+def a_write_during_a_fill():
+    """The error a write of an article, its place and tag, in another transaction, gets
+    within 300 ms (None: it was committed)."""
+
+    def write(other):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        make_article("Written during the fill", regions=["duhok"], tags=["Oil"])
+
+    other = Other(write)
+    other.thread.join(30)
+    other.join()
+    return other.error
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_writes_wait_for_recount_archive_until_its_transaction_ends():
+    region("duhok")
+    make_tag("Oil")
+    with transaction.atomic():
+        summaries.recount()
+        error = a_write_during_a_fill()
+    assert isinstance(error, OperationalError) and "lock timeout" in str(error), error
+    assert_exact()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_writes_wait_for_the_migrations_fill_until_the_triggers_keep_the_table(monkeypatch):
+    region("duhok")
+    make_tag("Oil")
+    errors = []
+    statements = summaries.postgresql_statements
+
+    def a_write_then_the_triggers():  # between the fill and the triggers
+        errors.append(a_write_during_a_fill())
+        yield from statements()
+
+    monkeypatch.setattr(summaries, "postgresql_statements", a_write_then_the_triggers)
+    with transaction.atomic():  # the migration's
+        summaries.install(connection, fill=True)
+    (error,) = errors
+    assert isinstance(error, OperationalError) and "lock timeout" in str(error), error
+    assert_exact()
