@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import (
     Case,
     F,
@@ -423,20 +423,21 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
     words' positions itself: the planner takes a phrase to match as many rows as its words
     together (it keeps no statistics of word pairs), and so would walk the date index
     testing each row's vector, most of them in vain (docs/performance.md, "Search from rum
-    indexes"). For that one statement index and sequential scans are off, and its only
-    conditions are on the vectors, so a bitmap scan of the rum index is the one plan left;
-    the settings are back to the server's as soon as it has run (a transaction that fails
-    rolls them back with it)."""
+    indexes"). For that one statement index and sequential scans are off (SET LOCAL, in a
+    transaction or savepoint of its own), and its only conditions are on the vectors, so a
+    bitmap scan of the rum index is the one plan left. The read changes nothing, so its
+    transaction or savepoint is rolled back, which undoes the settings whether it ran, failed
+    or ran inside a caller's transaction (where a released savepoint would keep them)."""
     matches = queryset.filter(rows & vector_matches)
     newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
     if phrase:
-        vectors = queryset.model._base_manager.using(newest.db).filter(vector_matches)
-        with connections[newest.db].cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
-            try:
-                found = list(vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
-            finally:
-                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+        using = newest.db
+        vectors = queryset.model._base_manager.using(using).filter(vector_matches)
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            found = list(vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
+            transaction.set_rollback(True, using=using)
         if len(found) < PHRASE_MATCHES_READ:
             newest = newest.filter(pk__in=found)
     return list(newest[:SEARCH_CANDIDATES])
@@ -517,30 +518,36 @@ def attach_snippets(articles, query, language=None):
         passages = postgresql_passages(articles, terms, language)
     else:
         passages = {
-            pk: (text, None)
+            pk: (text, None, 0)
             for pk, text in article_texts([article.pk for article in articles]).items()
         }
     for article in articles:
         if article.pk in passages:
-            text, headline = passages[article.pk]
+            text, headline, window_start = passages[article.pk]
             before = after = False
             if headline is not None and len(text) > SNIPPET_WINDOW:
-                text, before, after = passage_region(text, headline)
+                text, before, after = passage_region(text, headline, window_start)
             article.search_snippet = snippet_html(text, terms, headline, before, after)
     return articles
 
 
-def passage_region(text, headline):
+def passage_region(text, headline, window_start=0):
     """(part of `text`, whether text comes before it, whether after): SNIPPET_WINDOW / 2
     characters at whitespace from where ts_headline's passage (`headline`, a passage of
     headline_window(), SNIPPET_WORDS words) starts, so that snippet_html walks a few
-    hundred characters, not a whole body. Folding only removes characters, so the passage
-    starts in `text` at or after its place in fold(text)."""
+    hundred characters, not a whole body. The passage is looked for from `window_start`,
+    the window's offset in fold(text) (headline_window()'s second value), all its words
+    first, then its first four: a text may say them more than once. Folding only removes
+    characters, so the passage starts in `text` at or after its place in fold(text)."""
     plain = headline.replace(START_SELECTION, "").replace(STOP_SELECTION, "")
     words = WORD_RE.findall(plain)
     folded = fold(text)
-    pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words[:4])) + r"(?!\w)"
-    found = re.search(pattern, folded) if words else None
+    found = None
+    for count in (len(words), 4) if words else ():
+        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words[:count])) + r"(?!\w)"
+        found = re.compile(pattern).search(folded, window_start)
+        if found is not None:
+            break
     if found is None:
         return text, False, False
     start = found.start()
@@ -566,10 +573,11 @@ def article_texts(pks):
 
 
 def postgresql_passages(articles, terms, language):
-    """{pk: (summary and body, ts_headline's output with START/STOP_SELECTION marks)}.
-    One query reads the texts; one per configuration runs ts_headline over each text's
-    headline_window(), folded here (a few microseconds a text, where the SQL fold of a
-    whole body costs milliseconds)."""
+    """{pk: (summary and body, ts_headline's output with START/STOP_SELECTION marks or
+    None, the offset in fold(text) of the window it read)}. One query reads the texts;
+    one per configuration runs ts_headline over each text's headline_window(), folded
+    here (a few microseconds a text, where the SQL fold of a whole body costs
+    milliseconds)."""
     from .models import Article
 
     texts = article_texts([article.pk for article in articles])
@@ -581,14 +589,15 @@ def postgresql_passages(articles, terms, language):
         (search_config(code), text) for code in by_language for term in terms for text in term.texts
     ]
     term_config = dict(zip(pairs, term_configs(pairs), strict=True))
-    passages = {pk: (text, None) for pk, text in texts.items()}
+    passages = {pk: (text, None, 0) for pk, text in texts.items()}
     for code, pks in by_language.items():
         config = search_config(code)
         search_query = headline_query(config, terms, term_config)
         if search_query is None:
             continue
+        windows = {pk: headline_window(texts[pk], terms) for pk in pks}
         window = Case(
-            *(When(pk=pk, then=Value(headline_window(texts[pk], terms))) for pk in pks),
+            *(When(pk=pk, then=Value(windows[pk][0])) for pk in pks),
             output_field=TextField(),
         )
         headline = SearchHeadline(
@@ -602,27 +611,36 @@ def postgresql_passages(articles, terms, language):
         )
         rows = Article.objects.filter(pk__in=pks).annotate(selected=headline)
         for pk, selected in rows.values_list("pk", "selected"):
-            passages[pk] = (texts[pk], selected)
+            passages[pk] = (texts[pk], selected, windows[pk][1])
     return passages
 
 
 def headline_window(text, terms):
-    """fold(text) cut to SNIPPET_WINDOW characters from a little before the first word
-    that starts with a word of `terms` (lower-cased; its start when none does: another
-    stemmed form), at whitespace: what ts_headline reads. Its cost grows with the text it
-    parses (about 5 ms a 5,000-character body), and a passage of SNIPPET_WORDS words
-    never needs more."""
+    """(window, start): fold(text) cut to SNIPPET_WINDOW characters from a little before
+    the first word that starts with a word of `terms`' wanted terms (lower-cased; excluded
+    terms are not in the text's passage; its start when none does: another stemmed form),
+    at whitespace, and the window's offset in fold(text): what ts_headline reads. Its cost
+    grows with the text it parses (about 5 ms a 5,000-character body), and a passage of
+    SNIPPET_WORDS words never needs more."""
     folded = fold(text)
     if len(folded) <= SNIPPET_WINDOW:
-        return folded
+        return folded, 0
     lowered = folded.lower()
-    words = {search_key(t).split()[0] for term in terms for t in term.texts}
+    words = {
+        search_key(t).split()[0]
+        for term in terms
+        if not term.excluded
+        for t in term.texts
+        if search_key(t).split()
+    }
+    if not words:
+        return folded[:SNIPPET_WINDOW], 0
     pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words))) + ")"
     found = re.search(pattern, lowered) if len(lowered) == len(folded) else None
     start = max(0, found.start() - SNIPPET_WINDOW // 4) if found else 0
     while 0 < start < len(folded) and not folded[start - 1].isspace():
         start += 1
-    return folded[start : start + SNIPPET_WINDOW]
+    return folded[start : start + SNIPPET_WINDOW], start
 
 
 def headline_query(config, terms, term_config):
@@ -677,10 +695,11 @@ def snippet_html(text, terms, headline=None, before=False, after=False):
 
 
 def headline_start(key, words, headline):
-    """The index in `words` (spans in `key`) where ts_headline's passage starts."""
+    """The index in `words` (spans in `key`) where ts_headline's passage starts: where
+    all its words are, else its first four, else its first."""
     plain = search_key(headline.replace(START_SELECTION, "").replace(STOP_SELECTION, ""))
     passage = WORD_RE.findall(plain)
-    for count in (4, 1):
+    for count in (len(passage), 4, 1):
         if len(passage) >= count:
             pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, passage[:count])) + r"(?!\w)"
             found = re.search(pattern, key)

@@ -231,3 +231,26 @@ def test_postgresql_simple_search_vector_is_kept_by_the_trigger_and_indexed():
         )
         (definition,) = cursor.fetchone()
     assert "USING rum (search_vector_simple)" in definition
+
+
+def test_a_passage_is_found_from_its_window_not_where_its_first_words_came_first():
+    from articles.search import WORD_RE, headline_window, passage_region, query_terms
+
+    filler = " ".join("Officials said the weather in the hills was mild." for n in range(60))
+    text = f"A summary.\n{filler} The dam held after the floods."
+    window, start = headline_window(text, query_terms("dam"))
+    assert "The dam held" in window and window == text[start : start + len(window)]
+    # ts_headline's passage: the last 20 words of the window, the match marked.
+    passage = " ".join(WORD_RE.findall(window)[-20:]).replace("dam", "\x02dam\x03")
+    region, before, after = passage_region(text, passage, start)
+    assert region.endswith("The dam held after the floods.") and before and not after
+
+
+def test_a_snippet_window_is_not_anchored_on_an_excluded_word():
+    from articles.search import headline_window, query_terms
+
+    filler = " ".join("Officials said the weather in the hills was mild." for n in range(30))
+    text = f"The oilfield was quiet. {filler} The dam held. {filler}"
+    window, start = headline_window(text, query_terms("dam -oil"))
+    assert "The dam held." in window and "oilfield" not in window
+    assert start > 0

@@ -6,7 +6,7 @@ PostgreSQL only: SQLite has its own search; CI runs these on PostgreSQL."""
 import random
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 
 from articles.generator import generate
 from articles.models import Article
@@ -99,16 +99,37 @@ def test_a_phrase_is_found_from_the_rum_index_not_row_by_row():
             assert index not in plan, plan
 
 
-def test_a_word_search_keeps_the_planners_choice():
-    for n in range(5):
-        make_article(f"Flood {n}", body="Floods in the valley.")
-    _, plans = plans_of(lambda: found("floods", "en"))
-    # The settings a phrase turns off are back for the next statement.
+def planner_settings():
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
-        assert cursor.fetchone() == ("on",)
+        (indexscan,) = cursor.fetchone()
         cursor.execute("SHOW enable_seqscan")
-        assert cursor.fetchone() == ("on",)
+        return indexscan, cursor.fetchone()[0]
+
+
+def test_a_phrase_search_leaves_the_planner_settings_as_they_were():
+    make_article("Adjacent", body="The security police arrived.")
+    make_article("Apart", body="Security was tight; the police came later.")
+    assert found('"security police"', "en") == ["Adjacent"]
+    # The settings a phrase's read turns off are back for the next statement, in the
+    # transaction the search ran in (each test runs in one)...
+    assert planner_settings() == ("on", "on")
+    # ...and as the caller had them: its own are not reset to the server's.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert found('"security police"') == ["Adjacent"]
+    assert planner_settings() == ("off", "on")
+
+
+def test_a_phrase_search_that_fails_leaves_the_settings_and_raises_its_error(monkeypatch):
+    make_article("Adjacent", body="The security police arrived.")
+    # A LIMIT beyond bigint: the database refuses the phrase's read, settings turned off.
+    monkeypatch.setattr("articles.search.PHRASE_MATCHES_READ", 10**20)
+    with pytest.raises(DataError):
+        found('"security police"', "en")
+    assert planner_settings() == ("on", "on")
+    monkeypatch.undo()
+    assert found('"security police"', "en") == ["Adjacent"]  # the transaction goes on
 
 
 @pytest.mark.parametrize(
@@ -162,16 +183,17 @@ def test_phrase_and_word_results_are_the_newest_matches_in_order_on_a_generated_
         results = [a.pk for a in search_articles(published, query, "en")] + [
             a.pk for a in search_articles(published, query)
         ]
-        # The same rows, ranked the same, as a plain scan of every row finds them.
-        with connection.cursor() as cursor:
-            cursor.execute("SET enable_indexscan = off; SET enable_bitmapscan = off")
-        try:
+        # The same rows, ranked the same, as a plain scan of every row finds them: no
+        # read of a phrase's rows from the rum index first, no index at all.
+        with transaction.atomic(), monkeypatch.context() as plain:
+            plain.setattr("articles.search.is_phrase_search", lambda terms: False)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
             expected = [a.pk for a in search_articles(published, query, "en")] + [
                 a.pk for a in search_articles(published, query)
             ]
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET enable_indexscan; RESET enable_bitmapscan")
+            transaction.set_rollback(True)
         assert results == expected, query
     assert SEARCH_CANDIDATES == 500
 
@@ -192,5 +214,16 @@ def test_a_snippet_cut_from_part_of_a_long_text_is_the_one_cut_from_the_whole(mo
     assert cut["Long"].startswith("… ") and cut["Long"].endswith(" …")
     assert cut["Short"] == "A summary. The <mark>dam</mark> held."
     # The same passage walked over the whole text (as before the cut).
-    monkeypatch.setattr("articles.search.passage_region", lambda text, headline: (text, 0, 0))
+    monkeypatch.setattr(
+        "articles.search.passage_region", lambda text, headline, start=0: (text, 0, 0)
+    )
     assert snippets() == cut
+
+
+def test_a_snippet_is_cut_where_the_passage_is_not_where_its_first_words_came_first():
+    # The passage ts_headline chooses at the end of the body starts before the match,
+    # with words the body has said many times before.
+    filler = " ".join("Officials said the weather in the hills was mild." for n in range(60))
+    make_article("Long", summary="A summary.", body=f"{filler} The dam held.", language="en")
+    (article,) = attach_snippets(Article.objects.filter(headline="Long"), "dam", "en")
+    assert "<mark>dam</mark> held." in str(article.search_snippet)
