@@ -477,6 +477,31 @@ def test_an_article_published_while_a_link_is_written_is_counted_with_it(kind):
     assert_exact()
 
 
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_place_and_a_place_inside_it_linked_at_once_count_the_article_once():
+    # Each write would count the province for the article, not seeing the other's link.
+    # (Today the archive version's trigger, run first, also makes the second writer wait
+    # for a published article; the links' own lock keeps it so should that change.)
+    region("erbil")
+    story = make_article("A", regions=["duhok"], tags=[], published_at=at("2020-03-09 12:00"))
+
+    def link_the_province(other):
+        story.regions.add(Region.objects.get(slug="erbil"))  # waits (with the fix)
+        other.stepped.set()
+        other.released.wait(30)
+
+    with transaction.atomic():
+        story.regions.add(Region.objects.get(slug="erbil-city"))
+        other = Other(link_the_province)
+        while other.pid is None and not other.stepped.is_set():
+            time.sleep(0.01)
+        assert waiting_for_a_lock(other.pid) or other.stepped.is_set()
+    other.join()
+    assert other.error is None
+    assert_exact()
+
+
 def a_write_during_a_fill():
     """The error a write of an article, its place and tag, in another transaction, gets
     within 300 ms (None: it was committed)."""
