@@ -218,13 +218,16 @@ def install_version_triggers(connection, with_removal=None):
         )
 
 
-def install_after_migrate(sender, using, **kwargs):
+def install_after_migrate(sender, using, plan=None, **kwargs):
     """post_migrate's receiver (articles.apps): the triggers, on the database migrated:
-    the archive's versions (here) and the counts the writes keep (articles.summaries)."""
+    the archive's versions (here) and the counts the writes keep (articles.summaries).
+    After a flush (post_migrate without a migration `plan`) the counts are computed
+    again: SQLite's flush empties them before the articles, whose row triggers then
+    leave each deleted article's month counted -1."""
     from . import summaries
 
     install_version_triggers(connections[using])
-    summaries.install(connections[using])
+    summaries.install(connections[using], fill=plan is None)
 
 
 class StatisticsFollowGrowth:

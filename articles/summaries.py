@@ -25,6 +25,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -354,8 +355,9 @@ def recount(using="default"):
 def install(connection, fill=False):
     """Install (idempotent) the triggers that keep the table, where the table exists;
     with `fill`, compute its rows from the articles first (migration 0019 does, in its
-    transaction: on PostgreSQL no write lands between the fill and the triggers)."""
-    with connection.cursor() as cursor:
+    transaction: on PostgreSQL no write lands between the fill and the triggers; so does
+    a flush, in a transaction of its own here)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if TABLE not in connection.introspection.table_names(cursor):
             return
         if fill:
