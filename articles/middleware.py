@@ -6,6 +6,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
+from newsroom.db_routers import PIN_COOKIE
+
 from . import archive_cache
 
 # Read by every page: the site-wide search box (base.html) shows the current `q`.
@@ -86,11 +88,14 @@ class PublicPageCacheMiddleware:
         if page is None:
             return self.get_response(request)
         key = ("page", request.scheme, request.get_host(), page)
+        # A reader who wrote a moment ago (newsroom.db_routers' pin) reads their own
+        # write: the version read now, never the page from before the change.
+        pinned = PIN_COOKIE in request.COOKIES
         entry = archive_cache.lookup(
             caches["pages"],
             key,
-            max_age=settings.PAGE_CACHE_VERSION_SECONDS,
-            previous_ok=True,
+            max_age=0 if pinned else settings.PAGE_CACHE_VERSION_SECONDS,
+            previous_ok=not pinned,
         )
         if entry is not None and entry.value is not archive_cache.MISSING:
             status, headers, content = entry.value

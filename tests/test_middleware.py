@@ -130,3 +130,22 @@ def test_a_version_read_inside_a_transaction_is_not_shared_with_other_requests(
         assert archive_cache.archive_version() != before
         transaction.set_rollback(True)
     assert archive_cache.archive_version(max_age=1) == before
+
+
+@outside_any_transaction
+def test_a_reader_pinned_after_a_write_reads_it_within_the_version_window(
+    client, version_read_a_second_ago_will_do
+):
+    from newsroom.db_routers import PIN_COOKIE
+
+    make_article("Old story")
+    reader, pinned = Client(), Client()
+    pinned.cookies[PIN_COOKIE] = "1"  # what a write's response sets (ReplicaMiddleware)
+    for visitor in (reader, pinned):
+        assert "Old story" in visitor.get("/").content.decode()  # cached, version read
+    make_article("Breaking story")
+    version_read_a_second_ago_will_do(0.5)
+    # Any other reader may be served the page from before, for the documented second ...
+    assert "Breaking story" not in reader.get("/").content.decode()
+    # ... the one who wrote never is.
+    assert "Breaking story" in pinned.get("/").content.decode()
