@@ -436,23 +436,25 @@ def waiting_for_a_lock(pid, seconds=5.0):
     return False
 
 
-def linking(kind):
-    duhok, oil = Region.objects.get(slug="duhok"), Tag.objects.get(slug="oil")
-    return (lambda a: a.regions.add(duhok)) if kind == "place" else (lambda a: a.tags.add(oil))
+def a_draft_and_its_link(kind):
+    """(a draft dated March 2020 in Erbil city, a function linking it to Duhok or to the
+    tag Oil, by `kind`)."""
+    duhok, oil = region("duhok"), make_tag("Oil")
+    story = make_article("A", regions=["erbil-city"], tags=[], status=Article.Status.DRAFT,
+                         published_at=at("2020-03-09 12:00"))  # fmt: skip
+    return story, (lambda: story.regions.add(duhok)) if kind == "place" else (
+        lambda: story.tags.add(oil)
+    )
 
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("kind", ["place", "tag"])
 def test_a_link_written_while_its_article_is_published_is_counted(kind):
-    region("duhok")
-    make_tag("Oil")
-    story = make_article("A", regions=["erbil-city"], tags=[], status=Article.Status.DRAFT,
-                         published_at=at("2020-03-09 12:00"))  # fmt: skip
-    link = linking(kind)
+    story, link = a_draft_and_its_link(kind)
 
     def link_it(other):
-        link(story)  # waits for the publish to commit (with the fix)
+        link()  # waits for the publish to commit (with the fix)
         other.stepped.set()
         other.released.wait(30)
 
@@ -472,15 +474,11 @@ def test_a_link_written_while_its_article_is_published_is_counted(kind):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("kind", ["place", "tag"])
 def test_an_article_published_while_a_link_is_written_is_counted_with_it(kind):
-    region("duhok")
-    make_tag("Oil")
-    story = make_article("A", regions=["erbil-city"], tags=[], status=Article.Status.DRAFT,
-                         published_at=at("2020-03-09 12:00"))  # fmt: skip
-    link = linking(kind)
+    story, link = a_draft_and_its_link(kind)
     main_pid = dj_connection().connection.info.backend_pid
 
     def link_then_wait_for_the_publish(other):
-        link(story)
+        link()
         other.stepped.set()
         # Committed once the publish waits for it (or, without the fix, has run).
         waiting_for_a_lock(main_pid, seconds=3)
