@@ -2,6 +2,7 @@
 place, tag, year and month, each count one aggregate query over the filtered queryset."""
 
 import calendar
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from . import summaries
 from .archive_cache import count_with_history, gazetteer
 from .filters import ALL_LANGUAGES, active_language
-from .models import Article, Region
+from .models import Article, Region, Tag
 from .querystring import canonical_query
 
 TAG_FACET_SIZE = 15
@@ -61,7 +62,8 @@ def summarize(
     keep (articles.summaries) instead of from the result's rows."""
     # The month counts cover the whole result, so their sum is its exact count.
     languages = None
-    if every_language is not None and selected_language and question is not None:
+    from_table = every_language is not None and selected_language and question is not None
+    if from_table:
         rows = summaries.language_month_counts(question, every_language)
         months, languages = months_and_languages(rows, selected_language)
     elif history_key is None:
@@ -76,21 +78,49 @@ def summarize(
     else:
         months = count_with_history(history_key, results, month_counts)
     count = sum(n for _, n in months)
-    scope = results
-    if count > FACET_SCOPE:
-        scope = results.order_by("-published_at", "-pk")[:FACET_SCOPE]
+    shown = shown_regions(selected_region)
+    if from_table:
+        # Places and tags from the pairs the writes keep, over the newest whole months
+        # holding FACET_SCOPE articles (or all of them).
+        scoped, scope = facet_question(question, months, selected_language)
+        live = {"place": lambda part: live_region_counts(part, shown), "tag": live_tag_counts}
+        counts = summaries.facet_counts(scoped, results, live, [m for m, n in months if n])
+        regions, tags = counts["place"], counts["tag"]
+    else:
+        part = results
+        scope = min(count, FACET_SCOPE)
+        if count > FACET_SCOPE:
+            part = results.order_by("-published_at", "-pk")[:FACET_SCOPE]
+        regions, tags = live_region_counts(part, shown), live_tag_counts(part)
     return ResultSummary(
         count=count,
-        regions=region_facets(scope, selected_region),
-        tags=tag_facets(scope, selected_tag),
+        regions=region_facet_list(regions, shown, selected_region),
+        tags=tag_facet_list(tags, selected_tag),
         months=months,
-        facet_scope=FACET_SCOPE if count > FACET_SCOPE else None,
+        facet_scope=scope if count > FACET_SCOPE else None,
         languages=languages
         if languages is not None
         else language_facets(
             results if every_language is None else every_language, selected_language
         ),
     )
+
+
+def facet_question(question, months, selected_language):
+    """(Question, n): `question` (every language's) in the selected language, dated
+    from the first of the newest whole months that hold FACET_SCOPE articles of
+    `months` ([(month, count)], oldest first; all of them when they hold fewer), and
+    the number of articles it describes."""
+    n, since = 0, None
+    for month, count in reversed(months):
+        n, since = n + count, month
+        if n >= FACET_SCOPE:
+            break
+    start = question.start
+    if n >= FACET_SCOPE and (start is None or since > start):
+        start = since
+    language = None if selected_language == ALL_LANGUAGES else selected_language
+    return dataclasses.replace(question, language=language, start=start), n
 
 
 def months_and_languages(rows, selected_language):
@@ -121,10 +151,20 @@ class Facet:
     children: list = field(default_factory=list)
 
 
-def region_facets(queryset, selected=None):
-    """Counts for the gazetteer's upper levels (and the places inside a chosen region),
-    each counting an article once however many places inside it the article names,
-    each named in the active language (Region.name_in).
+def shown_regions(selected=None):
+    """{id: Region}: the places a place facet shows, the gazetteer's upper levels and
+    the places inside the chosen region `selected` (cached gazetteer, no query)."""
+    return {
+        region.pk: region
+        for region in gazetteer()
+        if region.kind in REGION_FACET_KINDS
+        or (selected is not None and region.parent_id == selected.pk)
+    }
+
+
+def live_region_counts(queryset, shown):
+    """{id: number of articles of `queryset` naming it or a place inside it} for the
+    places of `shown` ({id: Region}).
 
     One grouped query: the result's place links are joined to a small table of (place,
     shown region containing it), built here from the cached gazetteer, and articles are
@@ -132,25 +172,18 @@ def region_facets(queryset, selected=None):
     drive the joins: with the containment worked out in SQL by path prefix, the planner
     misjudged it and read every link of every shown region (4.7 million rows at 1M
     articles, 2.3 s) to keep the 10,000 it needed."""
-    places = gazetteer()
-    shown = {
-        region.pk: region
-        for region in places
-        if region.kind in REGION_FACET_KINDS
-        or (selected is not None and region.parent_id == selected.pk)
-    }
     containing = [
         (place.pk, region.pk)
-        for place in places
+        for place in gazetteer()
         for region in shown.values()
         if place.path.startswith(region.path)
     ]
     if not containing:
-        return []
+        return {}
     try:
         results_sql, params = result_ids(queryset).query.sql_with_params()
     except EmptyResultSet:  # queryset.none(): nothing to count
-        return []
+        return {}
     through = Article.regions.through._meta.db_table
     pairs = ", ".join(["(%s, %s)"] * len(containing))
     materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
@@ -165,7 +198,13 @@ def region_facets(queryset, selected=None):
     """  # noqa: S608 - the table name comes from the model, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *(n for pair in containing for n in pair)])
-        counts = dict(cursor.fetchall())
+        return dict(cursor.fetchall())
+
+
+def region_facet_list(counts, shown, selected=None):
+    """Facets for the places of `shown` ({id: Region}) that `counts` ({place id: number
+    of articles}) has, the tree's order, each named in the active language
+    (Region.name_in); `selected` (a Region) is the active one."""
     language = active_language()
     return [
         Facet(
@@ -200,24 +239,39 @@ def language_facet_list(counts, selected=None):
     ]
 
 
-def tag_facets(queryset, selected=None):
-    """The TAG_FACET_SIZE tags most used in `queryset`, most first, each named in the
-    active language (as Tag.name_in)."""
+def live_tag_counts(queryset):
+    """{tag id: number of articles of `queryset` with it}: one grouped query."""
     rows = (
         Article.tags.through.objects.filter(article__in=result_ids(queryset))
-        .values("tag__slug", "tag__name", "tag__names")
+        .order_by()
+        .values_list("tag_id")
         .annotate(n=Count("article_id"))
-        .order_by("-n", "tag__name")[:TAG_FACET_SIZE]
     )
+    return dict(rows)
+
+
+def tag_facet_list(counts, selected=None):
+    """Facets for the TAG_FACET_SIZE tags of `counts` ({tag id: number of articles})
+    most used, most first, then by name (as the database orders names), each named in
+    the active language (as Tag.name_in); `selected` (a Tag) is the active one."""
+    ranked = sorted((n for n in counts.values() if n), reverse=True)
+    if not ranked:
+        return []
+    least = ranked[min(TAG_FACET_SIZE, len(ranked)) - 1]
+    candidates = [pk for pk, n in counts.items() if n >= least]
+    tags = (
+        Tag.objects.filter(pk__in=candidates).order_by("name").values("pk", "slug", "name", "names")
+    )
+    tags = sorted(tags, key=lambda tag: -counts[tag["pk"]])[:TAG_FACET_SIZE]
     language = active_language()
     return [
         Facet(
-            (row["tag__names"] or {}).get(language) or row["tag__name"],
-            row["n"],
-            {"tag": row["tag__slug"]},
-            active=selected is not None and row["tag__slug"] == selected.slug,
+            (tag["names"] or {}).get(language) or tag["name"],
+            counts[tag["pk"]],
+            {"tag": tag["slug"]},
+            active=selected is not None and tag["slug"] == selected.slug,
         )
-        for row in rows
+        for tag in tags
     ]
 
 

@@ -868,24 +868,29 @@ class ArchiveState(models.Model):
 class ArchiveCount(models.Model):
     """How many public articles of a language a month has, in all (`kind` "all",
     `subject` 0), naming a place or any place inside it (`kind` "place", `subject` the
-    place's id; each article once) or with a tag (`kind` "tag"). Kept by database
-    triggers on every write (articles.summaries declares them and reads it); the month
-    is the first day of the month in the newsroom's time. Counts rows with status
-    published whatever their date, so a month is read from here only once it is over
-    (see summaries.language_month_counts)."""
+    place's id; each article once) or with a tag (`kind` "tag"); and the pairs, each
+    article once under both: "place+place", "place+tag", "tag+place" and "tag+tag"
+    (`subject` and `other` a place's or tag's id: the facets of a place's or a tag's
+    list). Kept by database triggers on every write (articles.summaries declares them
+    and reads it); the month is the first day of the month in the newsroom's time.
+    Counts rows with status published whatever their date, so a month is read from
+    here only once it is over (see summaries.language_month_counts)."""
 
     language = models.CharField(max_length=12)
     month = models.DateField()
-    kind = models.CharField(max_length=5)
+    kind = models.CharField(max_length=12)
     subject = models.BigIntegerField(default=0)
+    other = models.BigIntegerField(default=0)
     total = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject", "language", "month"], name="archive_count_unique"
+                fields=["kind", "subject", "month", "language", "other"],
+                name="archive_count_unique",
             )
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.subject} {self.language} {self.month:%Y-%m}: {self.total}"
+        pair = f"+{self.other}" if self.other else ""
+        return f"{self.kind} {self.subject}{pair} {self.language} {self.month:%Y-%m}: {self.total}"

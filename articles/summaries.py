@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ ARTICLES = "articles_article"
 REGION_LINKS = "articles_article_regions"
 TAG_LINKS = "articles_article_tags"
 REGIONS = "articles_region"
-UNIQUE = "kind, subject, language, month"
+UNIQUE = "kind, subject, month, language, other"
 
 # The first month an article may be dated in (models.FIRST_PUBLICATION_YEAR).
 FIRST_MONTH = datetime.date(1900, 1, 1)
@@ -70,47 +70,86 @@ class Dialect:
         # Django registers this function on each SQLite connection it opens.
         return f"substr(django_datetime_trunc('month', {column}, '{self.zone}', 'UTC'), 1, 10)"
 
-    def ancestry(self):
-        """(region_id, place_id): each place and every place it lies in (itself too)."""
+    def ancestry(self, regions=REGIONS):
+        """(region_id, place_id): each place and every place it lies in (itself too),
+        as `regions` (a relation of id, path; the gazetteer by default) lays them out."""
         if self.vendor == "postgresql":
             # Each prefix of the path up to a "/" is a place: found by the path index.
             return (
-                f"(SELECT r.id AS region_id, p.id AS place_id FROM {REGIONS} r "
+                f"(SELECT r.id AS region_id, p.id AS place_id FROM {regions} r "
                 "CROSS JOIN LATERAL generate_series(1, length(r.path)) AS k(i) "
-                f"JOIN {REGIONS} p ON p.path = left(r.path, k.i) "
+                f"JOIN {regions} p ON p.path = left(r.path, k.i) "
                 "WHERE substr(r.path, k.i, 1) = '/')"
             )
         return (
-            f"(SELECT r.id AS region_id, p.id AS place_id FROM {REGIONS} r "
-            f"JOIN {REGIONS} p ON substr(r.path, 1, length(p.path)) = p.path)"
+            f"(SELECT r.id AS region_id, p.id AS place_id FROM {regions} r "
+            f"JOIN {regions} p ON substr(r.path, 1, length(p.path)) = p.path)"
         )
 
 
-def contributions(d, articles, region_links=None, tag_links=None, sign=1, every=True):
-    """SELECTs of (language, month, kind, subject, n): `sign` for each count that the
-    rows of `articles` (a relation of id, language, status, published_at) add, with the
-    links given (relations of article_id, region_id / tag_id; None: not counted)."""
+def placed(d, articles, region_links, regions=REGIONS):
+    """(id, language, published_at, place_id): each counted article of `articles` with
+    every place it names or lies in (as `regions` places them), once each."""
+    return (
+        "(SELECT DISTINCT a.id, a.language, a.published_at, x.place_id "
+        f"FROM {articles} a JOIN {region_links} l ON l.article_id = a.id "
+        f"JOIN {d.ancestry(regions)} x ON x.region_id = l.region_id WHERE {d.counted('a')})"
+    )
+
+
+def tagged(d, articles, tag_links):
+    """(id, language, published_at, tag_id): each counted article of `articles` with each
+    of its tags."""
+    return (
+        "(SELECT a.id, a.language, a.published_at, l.tag_id "
+        f"FROM {articles} a JOIN {tag_links} l ON l.article_id = a.id WHERE {d.counted('a')})"
+    )
+
+
+def contributions(
+    d, articles, region_links=None, tag_links=None, sign=1, every=True, regions=REGIONS
+):
+    """SELECTs of (language, month, kind, subject, other, n): `sign` for each count that
+    the rows of `articles` (a relation of id, language, status, published_at) add, with
+    the links given (relations of article_id, region_id / tag_id; None: not counted) and
+    the places as `regions` (a relation of id, path) lays them out.
+
+    The kinds: "all"; "place" and "tag" (`subject` the place or tag); and the pairs
+    "place+place", "place+tag", "tag+place", "tag+tag" (an article counted under
+    `subject` and `other`: what the facets of a place's or a tag's list read)."""
     month = d.month("a.published_at")
+
+    def part(kind, source, subject="0", other="0"):
+        return (
+            f"SELECT a.language AS language, {month} AS month, '{kind}' AS kind, "
+            f"{subject} AS subject, {other} AS other, {sign} AS n FROM {source}"
+        )
+
     parts = []
     if every:
+        parts.append(part("all", f"{articles} a WHERE {d.counted('a')}"))
+    places = placed(d, articles, region_links, regions) if region_links else None
+    tags = tagged(d, articles, tag_links) if tag_links else None
+    if places:
+        parts.append(part("place", f"{places} a", "a.place_id"))
         parts.append(
-            f"SELECT a.language AS language, {month} AS month, 'all' AS kind, "
-            f"0 AS subject, {sign} AS n FROM {articles} a WHERE {d.counted('a')}"
-        )
-    if region_links:
+            part("place+place", f"{places} a JOIN {places} b ON b.id = a.id", "a.place_id",
+                 "b.place_id")
+        )  # fmt: skip
+    if tags:
+        parts.append(part("tag", f"{tags} a", "a.tag_id"))
         parts.append(
-            f"SELECT a.language AS language, {month} AS month, 'place' AS kind, "
-            f"a.place_id AS subject, {sign} AS n FROM ("
-            "SELECT DISTINCT a.id, a.language, a.published_at, x.place_id "
-            f"FROM {articles} a JOIN {region_links} l ON l.article_id = a.id "
-            f"JOIN {d.ancestry()} x ON x.region_id = l.region_id WHERE {d.counted('a')}) a"
+            part("tag+tag", f"{tags} a JOIN {tags} b ON b.id = a.id", "a.tag_id", "b.tag_id")
         )
-    if tag_links:
+    if places and tags:
         parts.append(
-            f"SELECT a.language AS language, {month} AS month, 'tag' AS kind, "
-            f"l.tag_id AS subject, {sign} AS n "
-            f"FROM {articles} a JOIN {tag_links} l ON l.article_id = a.id WHERE {d.counted('a')}"
-        )
+            part("place+tag", f"{places} a JOIN {tags} b ON b.id = a.id", "a.place_id",
+                 "b.tag_id")
+        )  # fmt: skip
+        parts.append(
+            part("tag+place", f"{tags} a JOIN {places} b ON b.id = a.id", "a.tag_id",
+                 "b.place_id")
+        )  # fmt: skip
     return parts
 
 
@@ -118,10 +157,10 @@ def apply(parts):
     """One statement adding the sum of `parts` (contributions()) to the table."""
     union = " UNION ALL ".join(parts)
     return (
-        f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
-        "SELECT language, month, kind, subject, n FROM ("
-        "SELECT language, month, kind, subject, SUM(n) AS n "
-        f"FROM ({union}) d GROUP BY language, month, kind, subject) g WHERE n <> 0 "
+        f"INSERT INTO {TABLE} (language, month, kind, subject, other, total) "
+        "SELECT language, month, kind, subject, other, n FROM ("
+        "SELECT language, month, kind, subject, other, SUM(n) AS n "
+        f"FROM ({union}) d GROUP BY {UNIQUE}) g WHERE n <> 0 "
         f"ORDER BY {UNIQUE} "
         f"ON CONFLICT ({UNIQUE}) DO UPDATE SET total = {TABLE}.total + excluded.total"
     )
@@ -139,24 +178,40 @@ def changed(rows, others):
     )
 
 
+LINKS = {"region_links": REGION_LINKS, "tag_links": TAG_LINKS}
+
+
 def article_statements(d, event, old, new):
     """What a write to articles changes: the rows' contributions with their current
     links, before (`old`) and after (`new`), only for rows whose counted fields moved."""
-    links = {"region_links": REGION_LINKS, "tag_links": TAG_LINKS}
     parts = []
     if event == "UPDATE":
-        parts += contributions(d, changed(old, new), sign=-1, **links)
-        parts += contributions(d, changed(new, old), sign=1, **links)
+        parts += contributions(d, changed(old, new), sign=-1, **LINKS)
+        parts += contributions(d, changed(new, old), sign=1, **LINKS)
     elif event == "INSERT":
-        parts += contributions(d, new, **links)
+        parts += contributions(d, new, **LINKS)
     else:
-        parts += contributions(d, old, sign=-1, **links)
+        parts += contributions(d, old, sign=-1, **LINKS)
     return [apply(parts)]
+
+
+def lock_articles(d, ids):
+    """Statements to put first in a trigger writing the links of the articles `ids` (a
+    SELECT of ids) on PostgreSQL."""
+    if d.vendor != "postgresql":
+        return []
+    # Wait for a transaction writing the articles (a publish, a withdrawal) to end,
+    # holding them until this one does: under READ COMMITTED the next statement then
+    # reads them as committed, and their own trigger, run after, reads these links.
+    # Else each transaction counts the article with what it sees of the other's write
+    # (a draft; the links without the new one), and a place or tag never counts it.
+    return [f"PERFORM 1 FROM {ARTICLES} WHERE id IN ({ids}) ORDER BY id FOR NO KEY UPDATE"]
 
 
 def link_statements(d, event, old, new, table, column):
     """What a write to an article's places or tags changes: the affected articles'
-    contributions with their links as they were and as they are."""
+    contributions with their links as they were and as they are (the other kind of
+    links, unchanged, cancels out)."""
     sources = {"INSERT": [new], "UPDATE": [old, new], "DELETE": [old]}[event]
     affected = " UNION ALL ".join(f"SELECT article_id FROM {rows} t" for rows in sources)
     articles = (
@@ -169,67 +224,49 @@ def link_statements(d, event, old, new, table, column):
     )
     kind = "region_links" if table == REGION_LINKS else "tag_links"
     parts = [
-        *contributions(d, articles, every=False, sign=-1, **{kind: f"({before})"}),
-        *contributions(d, articles, every=False, **{kind: table}),
+        *contributions(d, articles, every=False, sign=-1, **{**LINKS, kind: f"({before})"}),
+        *contributions(d, articles, every=False, **LINKS),
     ]
-    statements = [apply(parts)]
-    if d.vendor == "postgresql":
-        # Wait for a transaction writing the articles (a publish, a withdrawal) to end,
-        # holding them until this one does: under READ COMMITTED the next statement then
-        # reads them as committed, and their own trigger, run after, reads these links.
-        # Else each transaction counts the article with what it sees of the other's write
-        # (a draft; the links without the new one), and a place or tag never counts it.
-        statements.insert(
-            0,
-            f"PERFORM 1 FROM {ARTICLES} WHERE id IN ({affected}) ORDER BY id FOR NO KEY UPDATE",
-        )
-    return statements
-
-
-def recount_places(d, places):
-    """Statements counting again the places of `places` (a relation of id) from scratch."""
-    month = d.month("a.published_at")
-    return [
-        f"DELETE FROM {TABLE} WHERE kind = 'place' AND subject IN (SELECT id FROM {places} t)",
-        f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
-        f"SELECT a.language, {month}, 'place', x.place_id, COUNT(DISTINCT a.id) "
-        f"FROM {d.ancestry()} x JOIN {REGION_LINKS} l ON l.region_id = x.region_id "
-        f"JOIN {ARTICLES} a ON a.id = l.article_id "
-        f"WHERE x.place_id IN (SELECT id FROM {places} t) AND {d.counted('a')} "
-        f"GROUP BY a.language, {month}, x.place_id",
-    ]
+    return [*lock_articles(d, affected), apply(parts)]
 
 
 def region_statements(d, old, new):
-    """A place moved in the gazetteer (its path changed): the places it lay in before
-    and lies in now (whose subtrees gained or lost it) are counted again."""
+    """Places moved in the gazetteer (their paths changed): the articles naming a place
+    inside their old or new surroundings lose their contributions with the places as
+    they lay before the write, and gain them as they lie now."""
     moved = (
         f"(SELECT o.path AS old_path, n.path AS new_path FROM {old} o "
         f"JOIN {new} n ON n.id = o.id WHERE o.path <> n.path)"
     )
-    places = (
-        f"(SELECT p.id FROM {REGIONS} p WHERE EXISTS (SELECT 1 FROM {moved} m WHERE "
-        "substr(m.old_path, 1, length(p.path)) = p.path "
-        "OR substr(m.new_path, 1, length(p.path)) = p.path))"
+    before = (
+        f"(SELECT r.id, COALESCE(o.path, r.path) AS path FROM {REGIONS} r "
+        f"LEFT JOIN {old} o ON o.id = r.id)"
     )
-    return recount_places(d, places)
+    inside = (
+        f"SELECT r.id FROM {before} r JOIN {REGIONS} n ON n.id = r.id "
+        f"WHERE EXISTS (SELECT 1 FROM {moved} m WHERE "
+        + " OR ".join(
+            f"substr({path}, 1, length(m.{end})) = m.{end}"
+            for path in ("r.path", "n.path")
+            for end in ("old_path", "new_path")
+        )
+        + ")"
+    )
+    affected = f"SELECT article_id FROM {REGION_LINKS} WHERE region_id IN ({inside})"
+    articles = (
+        f"(SELECT id, language, status, published_at FROM {ARTICLES} WHERE id IN ({affected}))"
+    )
+    parts = [
+        *contributions(d, articles, every=False, sign=-1, regions=before, **LINKS),
+        *contributions(d, articles, every=False, **LINKS),
+    ]
+    return [apply(parts)]
 
 
 def fill_statements(d):
     """Statements computing the whole table from the articles and their links."""
     every = f"(SELECT id, language, status, published_at FROM {ARTICLES})"
-    month = d.month("a.published_at")
-    return [
-        f"DELETE FROM {TABLE}",
-        f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
-        f"SELECT a.language, {month}, 'all', 0, COUNT(*) FROM {every} a "
-        f"WHERE {d.counted('a')} GROUP BY a.language, {month}",
-        *recount_places(d, f"(SELECT id FROM {REGIONS})")[1:],
-        f"INSERT INTO {TABLE} (language, month, kind, subject, total) "
-        f"SELECT a.language, {month}, 'tag', l.tag_id, COUNT(*) FROM {every} a "
-        f"JOIN {TAG_LINKS} l ON l.article_id = a.id "
-        f"WHERE {d.counted('a')} GROUP BY a.language, {month}, l.tag_id",
-    ]
+    return [f"DELETE FROM {TABLE}", apply(contributions(d, every, **LINKS))]
 
 
 def statements_for(d, table, event, old, new):
@@ -354,12 +391,15 @@ def recount(using="default"):
 
 def install(connection, fill=False):
     """Install (idempotent) the triggers that keep the table, where the table exists;
-    with `fill`, compute its rows from the articles first (migration 0019 does, in its
+    with `fill`, compute its rows from the articles first (migration 0021 does, in its
     transaction: on PostgreSQL no write lands between the fill and the triggers; so does
     a flush, in a transaction of its own here)."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if TABLE not in connection.introspection.table_names(cursor):
             return
+        columns = connection.introspection.get_table_description(cursor, TABLE)
+        if "other" not in {column.name for column in columns}:
+            return  # before migration 0021, which installs them
         if fill:
             fill_table(cursor, connection.vendor)
         if connection.vendor == "postgresql":
@@ -385,27 +425,32 @@ def uninstall(connection):
 class Question:
     """A result the table can count: the public articles in `language` (None: every
     language) naming a place (`kind` "place", `subject` its id) or with a tag ("tag"),
-    or all ("all", 0), dated from the day `start` to the day `end` (both included;
-    None: unbounded), days in the newsroom's time."""
+    or both ("place+tag", `subject` the place, `other` the tag), or all ("all", 0),
+    dated from the day `start` to the day `end` (both included; None: unbounded),
+    days in the newsroom's time."""
 
     kind: str = "all"
     subject: int = 0
     language: str | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
+    other: int = 0
 
 
 def question_for(cleaned, language=None):
     """The Question for an archive filter's cleaned data (ArticleFilter), in `language`
     (None: every language), or None where the table cannot answer it: a search, a
-    byline, a day, or a place and a tag together."""
+    byline or a day."""
     if any(cleaned.get(name) not in (None, "") for name in ("q", "byline", "date")):
         return None
     region, tag = cleaned.get("region"), cleaned.get("tag")
+    kind, subject, other = "all", 0, 0
     if region and tag:
-        return None
-    kind, subject = ("place", region.pk) if region else ("tag", tag.pk) if tag else ("all", 0)
-    return Question(kind, subject, language, cleaned.get("from"), cleaned.get("to"))
+        kind, subject, other = "place+tag", region.pk, tag.pk
+    elif region or tag:
+        kind, subject = ("place", region.pk) if region else ("tag", tag.pk)
+    dates = cleaned.get("from"), cleaned.get("to")
+    return Question(kind, subject, language, *dates, other=other)
 
 
 def _next_month(day):
@@ -431,6 +476,20 @@ def split(question, today=None):
     return first, max(first, after)
 
 
+def live_parts(question, first, after):
+    """[(Q, since, before)]: the filters selecting what of `question`'s result the table
+    does not answer, given split()'s (first, after), each with the months it covers
+    (first days; since <= month < before, None: unbounded)."""
+    if first >= after:
+        return [(Q(), None, None)]
+    live = []
+    if question.start is not None and question.start < first:
+        live.append((Q(published_at__lt=_moment(first)), None, first))
+    if question.end is None or question.end >= after:
+        live.append((Q(published_at__gte=_moment(after)), after, None))
+    return live
+
+
 def language_month_counts(question, queryset):
     """[(first day of month, language code, count)], oldest first, as
     facets.language_month_counts(queryset) gives them, where `queryset` is exactly the
@@ -443,20 +502,17 @@ def language_month_counts(question, queryset):
     totals = {}
     if first < after:
         rows = ArchiveCount.objects.filter(
-            kind=question.kind, subject=question.subject, month__gte=first, month__lt=after
+            kind=question.kind,
+            subject=question.subject,
+            other=question.other,
+            month__gte=first,
+            month__lt=after,
         ).exclude(total=0)
         if question.language is not None:
             rows = rows.filter(language=question.language)
         for month, language, n in rows.values_list("month", "language", "total"):
             totals[month, language] = totals.get((month, language), 0) + n
-        live = []
-        if question.start is not None and question.start < first:
-            live.append(Q(published_at__lt=_moment(first)))
-        if question.end is None or question.end >= after:
-            live.append(Q(published_at__gte=_moment(after)))
-    else:
-        live = [Q()]
-    for part in live:
+    for part, _, _ in live_parts(question, first, after):
         rows = (
             queryset.filter(part)
             .order_by()
@@ -468,6 +524,54 @@ def language_month_counts(question, queryset):
             key = (timezone.localtime(month, timezone.get_default_timezone()).date(), language)
             totals[key] = totals.get(key, 0) + n
     return sorted((month, language, n) for (month, language), n in totals.items())
+
+
+def facet_counts(question, queryset, live, months=None):
+    """{facet: {id: number of articles}} for each facet of `live` ({"place" or "tag":
+    a function}): every place (the articles naming it or a place inside it, once
+    each) or tag of the result `question` describes, `queryset` being that result (or
+    one that begins earlier: the facets' scope). The months the table can answer are
+    read from its pairs (from its "place" and "tag" rows for the whole archive; none
+    for a place and a tag), in one query; `live[facet](queryset)` counts the rest, the
+    current month and partial months, as {id: n}. Neither is read where `months` (the
+    months the result has articles in, if known) has none."""
+    from .models import ArchiveCount
+
+    first, after = split(question)
+    totals = {facet: {} for facet in live}
+
+    def has_articles(since, before):
+        return months is None or any(
+            (since is None or month >= since) and (before is None or month < before)
+            for month in months
+        )
+
+    if question.other:  # a place and a tag: the table has no triples
+        first = after = FIRST_MONTH
+    if question.start is not None:  # the facets' scope may begin after the result
+        queryset = queryset.filter(published_at__gte=_moment(question.start))
+    if first < after and has_articles(first, after):
+        if question.kind == "all":
+            rows = ArchiveCount.objects.filter(kind__in=list(live))
+            column = "subject"
+        else:
+            kinds = {f"{question.kind}+{facet}": facet for facet in live}
+            rows = ArchiveCount.objects.filter(kind__in=list(kinds), subject=question.subject)
+            column = "other"
+        rows = rows.filter(month__gte=first, month__lt=after)
+        if question.language is not None:
+            rows = rows.filter(language=question.language)
+        grouped = rows.order_by().values_list("kind", column).annotate(n=Sum("total"))
+        for kind, key, n in grouped:
+            if n:
+                totals[kind.rpartition("+")[2]][key] = n
+    for part, since, before in live_parts(question, first, after):
+        if not has_articles(since, before):
+            continue
+        for facet, count in live.items():
+            for key, n in count(queryset.filter(part)).items():
+                totals[facet][key] = totals[facet].get(key, 0) + n
+    return totals
 
 
 def count(question, queryset):

@@ -105,10 +105,30 @@ def test_facets_take_a_constant_number_of_queries(client, django_assert_max_num_
         client.get("/articles/")
 
 
-def test_places_and_tags_count_only_the_newest_of_a_large_result(client, archive, monkeypatch):
+def test_places_and_tags_count_the_newest_whole_months_of_a_large_result(
+    client, archive, monkeypatch
+):
     monkeypatch.setattr("articles.facets.FACET_SCOPE", 2)
+    # June holds C alone, so March (A and B) is counted too: whole months.
     context = facets_of(client)
-    # The newest two are C (Duhok, no tag) and B (Erbil, Oil and Water); A is left out.
+    assert {f.label: f.count for f in context["tag_facets"]} == {"Oil": 2, "Water": 1}
+    assert context["facet_scope"] == 3
+    monkeypatch.setattr("articles.facets.FACET_SCOPE", 1)
+    # The newest month holds C alone (Duhok, no tag): March's places and tags are left out.
+    context = facets_of(client, "?region=iraq")
+    assert context["tag_facets"] == []
+    assert "Nineveh" not in {f.label for f in context["region_facets"]}
+    assert {f.label: f.count for f in context["region_facets"]}["Duhok"] == 1
+    assert context["facet_scope"] == 1
+
+
+def test_a_search_counts_places_and_tags_among_its_newest_results(client, archive, monkeypatch):
+    monkeypatch.setattr("articles.facets.FACET_SCOPE", 2)
+    # A search is not in the table: its newest two are C (Duhok, no tag) and B (Erbil,
+    # Oil and Water); A is left out.
+    Article.objects.update(headline="Oil and water")
+    context = facets_of(client, "?q=water")
+    assert context["result_count"] == 3
     assert {f.label: f.count for f in context["tag_facets"]} == {"Oil": 1, "Water": 1}
     assert "Nineveh" not in {f.label for f in context["region_facets"]}
     assert context["facet_scope"] == 2
@@ -117,11 +137,11 @@ def test_places_and_tags_count_only_the_newest_of_a_large_result(client, archive
 def test_dates_and_the_count_cover_the_whole_result_whatever_the_facet_scope(
     client, archive, monkeypatch
 ):
-    monkeypatch.setattr("articles.facets.FACET_SCOPE", 2)
+    monkeypatch.setattr("articles.facets.FACET_SCOPE", 1)
     response = client.get("/articles/")
     assert sum(year.count for year in response.context["date_facets"]) == 3
     assert response.context["result_count"] == 3
-    assert "count the latest 2 of these articles" in response.content.decode()
+    assert "count the latest 1 of these articles" in response.content.decode()
 
 
 @pytest.fixture
@@ -238,6 +258,7 @@ def test_a_first_render_of_a_list_counts_months_and_languages_in_one_pass(
     settings.PAGE_CACHE = False
     client.get("/articles/")  # the gazetteer, read once by every server, is read now
     # The archive version, the months and languages before the open months and since,
-    # the places, the tags, the page and its bylines, places and tags: nothing per row.
-    with django_assert_max_num_queries(9):
+    # the places, the tags and their names, the page and its bylines, places and tags:
+    # nothing per row.
+    with django_assert_max_num_queries(10):
         assert client.get("/articles/?region=duhok").status_code == 200
