@@ -890,6 +890,8 @@ class ArchiveCount(models.Model):
                 name="archive_count_unique",
             )
         ]
+        # The whole archive's places and tags over its newest months (any subject).
+        indexes = [models.Index(fields=["kind", "month"], name="archive_count_kind_month")]
 
     def __str__(self):
         pair = f"+{self.other}" if self.other else ""

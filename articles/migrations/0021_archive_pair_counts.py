@@ -34,5 +34,9 @@ class Migration(migrations.Migration):
                 name="archive_count_unique",
             ),
         ),
+        migrations.AddIndex(
+            model_name="archivecount",
+            index=models.Index(fields=["kind", "month"], name="archive_count_kind_month"),
+        ),
         migrations.RunPython(install, uninstall),
     ]
