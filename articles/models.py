@@ -886,12 +886,12 @@ class ArchiveCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject", "month", "language", "other"],
+                fields=["kind", "subject", "other", "month", "language"],
                 name="archive_count_unique",
             )
         ]
-        # The whole archive's places and tags over its newest months (any subject).
-        indexes = [models.Index(fields=["kind", "month"], name="archive_count_kind_month")]
+        # A facet's counts: every `other` of a subject over its newest months.
+        indexes = [models.Index(fields=["kind", "subject", "month"], name="archive_count_facets")]
 
     def __str__(self):
         pair = f"+{self.other}" if self.other else ""

@@ -35,7 +35,7 @@ ARTICLES = "articles_article"
 REGION_LINKS = "articles_article_regions"
 TAG_LINKS = "articles_article_tags"
 REGIONS = "articles_region"
-UNIQUE = "kind, subject, month, language, other"
+UNIQUE = "kind, subject, other, month, language"
 
 # The first month an article may be dated in (models.FIRST_PUBLICATION_YEAR).
 FIRST_MONTH = datetime.date(1900, 1, 1)
@@ -106,17 +106,63 @@ def tagged(d, articles, tag_links):
     )
 
 
+PLACE_KINDS = ("place", "place+place", "place+tag", "tag+place")
+TAG_KINDS = ("tag", "tag+tag", "place+tag", "tag+place")
+KINDS = ("all", *PLACE_KINDS, "tag", "tag+tag")
+
+
+class Statement:
+    """One INSERT adding contributions to the table. On PostgreSQL each relation it
+    reads several times (an article's places, its tags) is computed once, a
+    MATERIALIZED common table expression; SQLite allows none in a trigger, where the
+    relations, over one row, are written out each time."""
+
+    def __init__(self, d):
+        self.d = d
+        self.relations = []
+        self.parts = []
+
+    def relation(self, sql):
+        if self.d.vendor != "postgresql":
+            return sql
+        name = f"r{len(self.relations)}"
+        self.relations.append(f"{name} AS MATERIALIZED {sql}")
+        return name
+
+    def add(self, articles, region_links=None, tag_links=None, sign=1, kinds=KINDS, **options):
+        """Add the contributions of `kinds` (see contributions())."""
+        self.parts += contributions(
+            self, articles, region_links, tag_links, sign=sign, kinds=kinds, **options
+        )
+        return self
+
+    def sql(self):
+        """The statement adding the sum of the parts."""
+        union = " UNION ALL ".join(self.parts)
+        prefix = f"WITH {', '.join(self.relations)} " if self.relations else ""
+        return (
+            f"{prefix}INSERT INTO {TABLE} (language, month, kind, subject, other, total) "
+            "SELECT language, month, kind, subject, other, n FROM ("
+            "SELECT language, month, kind, subject, other, SUM(n) AS n "
+            f"FROM ({union}) d GROUP BY {UNIQUE}) g WHERE n <> 0 "
+            f"ORDER BY {UNIQUE} "
+            f"ON CONFLICT ({UNIQUE}) DO UPDATE SET total = {TABLE}.total + excluded.total"
+        )
+
+
 def contributions(
-    d, articles, region_links=None, tag_links=None, sign=1, every=True, regions=REGIONS
+    statement, articles, region_links=None, tag_links=None, sign=1, kinds=KINDS, regions=REGIONS
 ):
-    """SELECTs of (language, month, kind, subject, other, n): `sign` for each count that
-    the rows of `articles` (a relation of id, language, status, published_at) add, with
-    the links given (relations of article_id, region_id / tag_id; None: not counted) and
-    the places as `regions` (a relation of id, path) lays them out.
+    """SELECTs of (language, month, kind, subject, other, n): `sign` for each count of
+    `kinds` that the rows of `articles` (a relation of id, language, status,
+    published_at) add, with the links given (relations of article_id, region_id /
+    tag_id; None: not counted) and the places as `regions` (a relation of id, path)
+    lays them out.
 
     The kinds: "all"; "place" and "tag" (`subject` the place or tag); and the pairs
     "place+place", "place+tag", "tag+place", "tag+tag" (an article counted under
     `subject` and `other`: what the facets of a place's or a tag's list read)."""
+    d = statement.d
     month = d.month("a.published_at")
 
     def part(kind, source, subject="0", other="0"):
@@ -125,45 +171,26 @@ def contributions(
             f"{subject} AS subject, {other} AS other, {sign} AS n FROM {source}"
         )
 
-    parts = []
-    if every:
-        parts.append(part("all", f"{articles} a WHERE {d.counted('a')}"))
-    places = placed(d, articles, region_links, regions) if region_links else None
-    tags = tagged(d, articles, tag_links) if tag_links else None
-    if places:
-        parts.append(part("place", f"{places} a", "a.place_id"))
-        parts.append(
-            part("place+place", f"{places} a JOIN {places} b ON b.id = a.id", "a.place_id",
-                 "b.place_id")
-        )  # fmt: skip
-    if tags:
-        parts.append(part("tag", f"{tags} a", "a.tag_id"))
-        parts.append(
-            part("tag+tag", f"{tags} a JOIN {tags} b ON b.id = a.id", "a.tag_id", "b.tag_id")
-        )
-    if places and tags:
-        parts.append(
-            part("place+tag", f"{places} a JOIN {tags} b ON b.id = a.id", "a.place_id",
-                 "b.tag_id")
-        )  # fmt: skip
-        parts.append(
-            part("tag+place", f"{tags} a JOIN {places} b ON b.id = a.id", "a.tag_id",
-                 "b.place_id")
-        )  # fmt: skip
-    return parts
-
-
-def apply(parts):
-    """One statement adding the sum of `parts` (contributions()) to the table."""
-    union = " UNION ALL ".join(parts)
-    return (
-        f"INSERT INTO {TABLE} (language, month, kind, subject, other, total) "
-        "SELECT language, month, kind, subject, other, n FROM ("
-        "SELECT language, month, kind, subject, other, SUM(n) AS n "
-        f"FROM ({union}) d GROUP BY {UNIQUE}) g WHERE n <> 0 "
-        f"ORDER BY {UNIQUE} "
-        f"ON CONFLICT ({UNIQUE}) DO UPDATE SET total = {TABLE}.total + excluded.total"
-    )
+    wanted = {
+        kind
+        for kind in kinds
+        if (region_links or kind not in PLACE_KINDS) and (tag_links or kind not in TAG_KINDS)
+    }
+    places = tags = None
+    if wanted & set(PLACE_KINDS):
+        places = statement.relation(placed(d, articles, region_links, regions))
+    if wanted & set(TAG_KINDS):
+        tags = statement.relation(tagged(d, articles, tag_links))
+    sources = {
+        "all": (f"{articles} a WHERE {d.counted('a')}",),
+        "place": (f"{places} a", "a.place_id"),
+        "tag": (f"{tags} a", "a.tag_id"),
+        "place+place": (f"{places} a JOIN {places} b ON b.id = a.id", "a.place_id", "b.place_id"),
+        "place+tag": (f"{places} a JOIN {tags} b ON b.id = a.id", "a.place_id", "b.tag_id"),
+        "tag+place": (f"{tags} a JOIN {places} b ON b.id = a.id", "a.tag_id", "b.place_id"),
+        "tag+tag": (f"{tags} a JOIN {tags} b ON b.id = a.id", "a.tag_id", "b.tag_id"),
+    }
+    return [part(kind, *sources[kind]) for kind in KINDS if kind in wanted]
 
 
 def changed(rows, others):
@@ -184,15 +211,15 @@ LINKS = {"region_links": REGION_LINKS, "tag_links": TAG_LINKS}
 def article_statements(d, event, old, new):
     """What a write to articles changes: the rows' contributions with their current
     links, before (`old`) and after (`new`), only for rows whose counted fields moved."""
-    parts = []
+    statement = Statement(d)
     if event == "UPDATE":
-        parts += contributions(d, changed(old, new), sign=-1, **LINKS)
-        parts += contributions(d, changed(new, old), sign=1, **LINKS)
+        statement.add(changed(old, new), sign=-1, **LINKS)
+        statement.add(changed(new, old), sign=1, **LINKS)
     elif event == "INSERT":
-        parts += contributions(d, new, **LINKS)
+        statement.add(new, **LINKS)
     else:
-        parts += contributions(d, old, sign=-1, **LINKS)
-    return [apply(parts)]
+        statement.add(old, sign=-1, **LINKS)
+    return [statement.sql()]
 
 
 def lock_articles(d, ids):
@@ -210,8 +237,7 @@ def lock_articles(d, ids):
 
 def link_statements(d, event, old, new, table, column):
     """What a write to an article's places or tags changes: the affected articles'
-    contributions with their links as they were and as they are (the other kind of
-    links, unchanged, cancels out)."""
+    contributions that involve those links, with the links as they were and as they are."""
     sources = {"INSERT": [new], "UPDATE": [old, new], "DELETE": [old]}[event]
     affected = " UNION ALL ".join(f"SELECT article_id FROM {rows} t" for rows in sources)
     articles = (
@@ -222,12 +248,13 @@ def link_statements(d, event, old, new, table, column):
         + (f" AND id NOT IN (SELECT id FROM {new} t)" if new else "")
         + (f" UNION ALL SELECT article_id, {column} FROM {old} t" if old else "")
     )
-    kind = "region_links" if table == REGION_LINKS else "tag_links"
-    parts = [
-        *contributions(d, articles, every=False, sign=-1, **{**LINKS, kind: f"({before})"}),
-        *contributions(d, articles, every=False, **LINKS),
-    ]
-    return [*lock_articles(d, affected), apply(parts)]
+    links, kinds = (
+        ("region_links", PLACE_KINDS) if table == REGION_LINKS else ("tag_links", TAG_KINDS)
+    )
+    statement = Statement(d)
+    statement.add(articles, sign=-1, kinds=kinds, **{**LINKS, links: f"({before})"})
+    statement.add(articles, kinds=kinds, **LINKS)
+    return [*lock_articles(d, affected), statement.sql()]
 
 
 def region_statements(d, old, new):
@@ -256,17 +283,16 @@ def region_statements(d, old, new):
     articles = (
         f"(SELECT id, language, status, published_at FROM {ARTICLES} WHERE id IN ({affected}))"
     )
-    parts = [
-        *contributions(d, articles, every=False, sign=-1, regions=before, **LINKS),
-        *contributions(d, articles, every=False, **LINKS),
-    ]
-    return [apply(parts)]
+    statement = Statement(d)
+    statement.add(articles, sign=-1, kinds=PLACE_KINDS, regions=before, **LINKS)
+    statement.add(articles, kinds=PLACE_KINDS, **LINKS)
+    return [statement.sql()]
 
 
 def fill_statements(d):
     """Statements computing the whole table from the articles and their links."""
     every = f"(SELECT id, language, status, published_at FROM {ARTICLES})"
-    return [f"DELETE FROM {TABLE}", apply(contributions(d, every, **LINKS))]
+    return [f"DELETE FROM {TABLE}", Statement(d).add(every, **LINKS).sql()]
 
 
 def statements_for(d, table, event, old, new):
@@ -290,7 +316,7 @@ def postgresql_statements():
     body = ";\n    ".join(fill_statements(d))
     yield (
         "CREATE OR REPLACE FUNCTION articles_summary_fill() RETURNS trigger AS $$\n"
-        f"BEGIN\n    {body};\n    RETURN NULL;\nEND\n$$ LANGUAGE plpgsql"
+        f"BEGIN\n    {body};\n    RETURN NULL;\nEND\n$$ LANGUAGE plpgsql SET jit = off"
     )
     for table, event in TRIGGERS:
         old = "old_rows" if event in ("UPDATE", "DELETE") else None
@@ -299,7 +325,7 @@ def postgresql_statements():
         body = ";\n    ".join(statements_for(d, table, event, old, new))
         yield (
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n"
-            f"BEGIN\n    {body};\n    RETURN NULL;\nEND\n$$ LANGUAGE plpgsql"
+            f"BEGIN\n    {body};\n    RETURN NULL;\nEND\n$$ LANGUAGE plpgsql SET jit = off"
         )
         transitions = " ".join(
             f"{role} TABLE AS {rows}" for role, rows in (("OLD", old), ("NEW", new)) if rows
@@ -371,6 +397,8 @@ def fill_table(cursor, vendor):
     transaction: on PostgreSQL the tables read are locked against writes until it ends)."""
     if vendor == "postgresql":
         cursor.execute(FILL_LOCK)
+        # Compiling the fill's plan costs more than it saves (as in the triggers).
+        cursor.execute("SET LOCAL jit = off")
     for statement in fill_statements(Dialect(vendor)):
         cursor.execute(statement)
 
