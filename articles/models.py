@@ -274,6 +274,8 @@ LIST_LEAVES_OUT = ("body", "body_html", "search_vector", "search_vector_simple")
 # What a link to an article needs (its headline, address and language), and no more:
 # related articles, the other languages' versions.
 LINK_FIELDS = ("headline", "slug", "published_at", "language", "status", "translation_of_id")
+# What an article's public URL is made of (Article.public_url).
+URL_FIELDS = ("status", "published_at", "slug", "language")
 
 # The years an article may be dated, in the newsroom's time: those its public URLs and
 # date archives take (articles/urls.py). Beyond them lie the ends of Python's dates, where
@@ -596,15 +598,26 @@ class Article(TextRuleModel):
             moment = article.__dict__.get(name)  # a deferred field stays deferred
             if moment is not None and moment > LAST_CONVERTIBLE_TIME:
                 setattr(article, name, ShownAsStored.of(moment))
-        if {"status", "published_at", "slug"} <= set(field_names):
+        if {"status", "published_at", "slug", "language"} <= set(field_names):
+            # What its public URL was when read, worked out only if it is saved (see
+            # _keep_old_url_working): a page reads articles and saves none.
+            article._loaded_url_fields = {name: getattr(article, name) for name in URL_FIELDS}
+        elif {"status", "published_at", "slug"} <= set(field_names):
             article._loaded_public_url = article.public_url()
         return article
+
+    def _loaded_url(self):
+        """The public URL this article had when it was read (or last saved), or None."""
+        fields = self.__dict__.get("_loaded_url_fields")
+        if fields is not None:
+            return Article(**fields).public_url()
+        return getattr(self, "_loaded_public_url", None)
 
     def _keep_old_url_working(self):
         """A published article's earlier URLs answer 301 to its current one. Paths are
         kept decoded, as request.path gives them (`/articles/.../جسور/`), not
         percent-encoded as reverse() does: a Unicode slug's encoding would not fit."""
-        old_url = getattr(self, "_loaded_public_url", None)
+        old_url = self._loaded_url()
         new_url = self.public_url()
         if new_url:
             ArticleRedirect.objects.filter(old_path=unquote(new_url)).delete()
@@ -612,6 +625,7 @@ class Article(TextRuleModel):
             ArticleRedirect.objects.update_or_create(
                 old_path=unquote(old_url), defaults={"article": self}
             )
+        self._loaded_url_fields = None
         self._loaded_public_url = new_url
 
     def public_url(self):
