@@ -580,16 +580,17 @@ class Article(TextRuleModel):
         if self.published_at is None or self.publication_date_error:
             return None
         local = timezone.localtime(self.published_at)
+        kwargs = {
+            "year": f"{local.year:04d}",
+            "month": f"{local.month:02d}",
+            "day": f"{local.day:02d}",
+            "slug": self.slug,
+        }
+        if self.language == translation.get_language():
+            # Already its language (a page's own article, its related ones): no switch.
+            return reverse("article-detail", kwargs=kwargs)
         with translation.override(self.language):
-            return reverse(
-                "article-detail",
-                kwargs={
-                    "year": f"{local.year:04d}",
-                    "month": f"{local.month:02d}",
-                    "day": f"{local.day:02d}",
-                    "slug": self.slug,
-                },
-            )
+            return reverse("article-detail", kwargs=kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):

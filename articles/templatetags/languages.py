@@ -1,9 +1,11 @@
 """Languages on the public pages: names in the page's language, `lang`/`dir` for text in
 another language, and the links between a page's editions (language switch, hreflang)."""
 
+import functools
+
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_noop
@@ -135,6 +137,16 @@ def known_query_path(request):
     return request.path + ("?" + query if query else "")
 
 
+@functools.lru_cache(maxsize=64)
+def edition_home(code, script_prefix, urlconf, main_language):
+    """The path of the home page of the edition in `code`, under `script_prefix`, by
+    `urlconf` (a module's name), `main_language` (settings.LANGUAGE_CODE) unprefixed:
+    given those, the same for every page, so each process reverses it once, not twice a
+    page for each language (the language switch, the hreflang links)."""
+    with translation.override(code):
+        return reverse("home", urlconf=urlconf)
+
+
 def edition_links(context, *, keep_query):
     """[{code, name, url, current, exists, dir}] for each of settings.LANGUAGES."""
     current = translation.get_language()
@@ -142,9 +154,9 @@ def edition_links(context, *, keep_query):
     article = context.get("article")
     is_article_page = article is not None and "translations" in context
     links = []
+    where = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, settings.LANGUAGE_CODE)
     for code, name in settings.LANGUAGES:
-        with translation.override(code):
-            url, exists = reverse("home"), False
+        url, exists = edition_home(code, *where), False
         if code == current and request is not None:
             url, exists = known_query_path(request) if keep_query else request.path, True
         elif is_article_page:
