@@ -20,11 +20,12 @@ def news_article(article, request, versions=None):
 
     language = article.language
     bylines = article.ordered_bylines
+    url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": absolute(article.get_absolute_url()),
-        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": url,
+        "url": url,
         "inLanguage": language,
         "headline": article.headline[:110],
         "description": article.summary,
