@@ -97,7 +97,7 @@ def summarize(
         regions=region_facet_list(regions, shown, selected_region),
         tags=tag_facet_list(tags, selected_tag),
         months=months,
-        facet_scope=scope if count > FACET_SCOPE else None,
+        facet_scope=scope if scope < count else None,  # a part of the result
         languages=languages
         if languages is not None
         else language_facets(
