@@ -1,5 +1,8 @@
 """Facets beside the archive's results: how the current result divides by language,
-place, tag, year and month, each count one aggregate query over the filtered queryset."""
+place, tag, year and month. Where the counts the writes keep can answer (articles.
+summaries: a list by place, tag, both or neither, with dates), they are read from them
+and only the current and partial months are counted over the filtered queryset; else
+(a search, a byline, a day) each facet is one aggregate query over it."""
 
 import calendar
 import dataclasses
