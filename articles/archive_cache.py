@@ -345,6 +345,15 @@ def tags_in_use():
     return cached_for_archive(("tags in use",), lambda: list(Tag.objects.in_use()))
 
 
+def languages_in_use():
+    """The codes of the languages public articles are written in (a sorted list), from
+    the counts the writes keep (summaries.languages): what a search of every language
+    searches."""
+    from . import summaries
+
+    return cached_for_archive(("languages in use",), summaries.languages)
+
+
 def bylines_in_use():
     """Bylines on at least one public article: the byline filter's choices."""
     from .models import Byline

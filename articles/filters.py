@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .archive_cache import bylines_in_use, gazetteer, tags_in_use
+from .archive_cache import bylines_in_use, gazetteer, languages_in_use, tags_in_use
 from .models import Article, Byline, Region, Tag, default_article_language
 from .querystring import canonical_query
 from .search import search_articles
@@ -351,13 +351,19 @@ class ArticleFilter(django_filters.FilterSet):
         if not search:
             return queryset
         language = None if every_language else self.search_language
-        return search_articles(queryset, self.form.cleaned_data.get("q"), language)
+        return self.search(queryset, self.form.cleaned_data.get("q"), language)
 
     @property
     def search_language(self):
         """The language a search is in: the filter's, None for every language."""
         language = self.form.cleaned_data.get("language")
         return None if language in (None, "", ALL_LANGUAGES) else language
+
+    @staticmethod
+    def search(queryset, query, language):
+        """search_articles(), where every language is those of the public archive
+        (archive_cache.languages_in_use): no configuration its articles do not need."""
+        return search_articles(queryset, query, language, languages_in_use())
 
     def without_search(self):
         """The result of every filter but the search: what "did you mean" searches."""
@@ -379,7 +385,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(language=language)
 
     def filter_search(self, queryset, name, value):
-        return search_articles(queryset, value, self.search_language)
+        return self.search(queryset, value, self.search_language)
 
     def filter_region(self, queryset, name, region):
         return queryset.in_region(region)

@@ -286,14 +286,16 @@ def clean_query(query):
     return " ".join(query.split())[:MAX_QUERY_LENGTH]
 
 
-def search_articles(queryset, query, language=None):
+def search_articles(queryset, query, language=None, languages=None):
     """The articles of `queryset` that match `query` (a str of words, "quoted phrases"
     and -exclusions; cut to MAX_QUERY_LENGTH characters and MAX_TERMS terms), as a
     queryset: on PostgreSQL the newest SEARCH_CANDIDATES matches, best first; on SQLite
     every match, in the queryset's order. `language` (a code of settings.LANGUAGES) is
     the language searched: its articles, the query parsed with its configuration; None
-    searches every language, each article with its own. A blank query returns `queryset` unchanged;
-    one with no word in it (only punctuation) matches nothing. Never raises on odd input."""
+    searches every language, each article with its own: on PostgreSQL those of `languages`
+    (codes the rows can be in; None: any, see configs_searched). A blank query returns
+    `queryset` unchanged; one with no word in it (only punctuation) matches nothing.
+    Never raises on odd input."""
     query = clean_query(query)
     if not query.strip():
         return queryset
@@ -301,7 +303,7 @@ def search_articles(queryset, query, language=None):
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return postgresql_search(queryset, terms, language)
+        return postgresql_search(queryset, terms, language, languages)
     if language is not None:
         queryset = queryset.filter(language=language)
     return sqlite_search(queryset, terms)
@@ -343,19 +345,24 @@ def install_sqlite_key_function():
 # PostgreSQL
 
 
-def configs_searched(language):
+def configs_searched(language, languages=None):
     """{config: Q of the rows it parses}: the language's configuration for its articles,
-    or every configuration, each for its languages, when `language` is None."""
+    or, when `language` is None, each configuration for its languages among `languages`
+    (codes the searched rows can be in, e.g. archive_cache.languages_in_use()): a
+    configuration none of them needs is not searched. With `languages` None, those of
+    settings.LANGUAGES and any other under `simple`, excluded by name: a branch the
+    planner serves only by reading every match of the query (docs/performance.md)."""
     if language is not None:
         return {search_config(language): Q(language=language)}
-    codes = [code for code, name in settings.LANGUAGES]
+    codes = [code for code, name in settings.LANGUAGES] if languages is None else languages
     by_config = {}
     for code in codes:
         by_config.setdefault(search_config(code), []).append(code)
-    rows = {config: Q(language__in=languages) for config, languages in by_config.items()}
-    # Any other language (one newly added, or data older than the settings): simple.
-    others = ~Q(language__in=list(SEARCH_CONFIGS))
-    rows[EXACT_CONFIG] = rows[EXACT_CONFIG] | others if EXACT_CONFIG in rows else others
+    rows = {config: Q(language__in=codes) for config, codes in by_config.items()}
+    if languages is None:
+        # Any other language (one newly added, or data older than the settings): simple.
+        others = ~Q(language__in=list(SEARCH_CONFIGS))
+        rows[EXACT_CONFIG] = rows[EXACT_CONFIG] | others if EXACT_CONFIG in rows else others
     return rows
 
 
@@ -449,8 +456,8 @@ def is_phrase_search(terms):
     return any(" " in text for term in terms if not term.excluded for text in term.texts)
 
 
-def postgresql_search(queryset, terms, language):
-    configs = configs_searched(language)
+def postgresql_search(queryset, terms, language, languages=None):
+    configs = configs_searched(language, languages)
     pairs = [(config, text) for config in configs for term in terms for text in term.texts]
     term_config = dict(zip(pairs, term_configs(pairs), strict=True))
     branches, ranks = [], []
@@ -756,18 +763,21 @@ class Suggestion:
     querystring: str
 
 
-def did_you_mean(queryset, query, language=None, found=0, params=None):
+def did_you_mean(queryset, query, language=None, found=0, params=None, languages=None):
     """A Suggestion for a query that found fewer than FEW_RESULTS articles (`found`), or
     None. Each query word (3 or more letters) that no published article of the language
     uses is replaced by the most similar word that one does (pg_trgm similarity over
     `articles_search_word`, per language; `language` None: any), and the corrected query
     is offered only if it finds more articles of `queryset` than `found`, so it never
     names a word only unpublished work holds. `params` (a QueryDict, e.g. request.GET)
-    keeps the page's other filters in the link. PostgreSQL only: None on SQLite."""
+    keeps the page's other filters in the link; `languages` (codes) are those a search of
+    every language searches (see search_articles). PostgreSQL only: None on SQLite."""
     query = clean_query(query)
     if connection.vendor != "postgresql" or found >= FEW_RESULTS or not query.strip():
         return None
-    languages = [language] if language else [code for code, name in settings.LANGUAGES]
+    vocabularies = (
+        [language] if language else languages or [code for code, name in settings.LANGUAGES]
+    )
     replacements, tried = {}, set()
     for text, excluded in search_terms(query):
         for word in WORD_RE.findall(text):
@@ -775,7 +785,7 @@ def did_you_mean(queryset, query, language=None, found=0, params=None):
             if excluded or len(key) < 3 or key in tried:
                 continue
             tried.add(key)
-            candidates = similar_words(key, languages)
+            candidates = similar_words(key, vocabularies)
             if candidates is not None:
                 replacements[word] = candidates
     if not replacements:
@@ -791,7 +801,9 @@ def did_you_mean(queryset, query, language=None, found=0, params=None):
             return None
         corrected = respell(query, chosen)
         results = list(
-            search_articles(queryset, corrected, language).values_list("pk", flat=True)[: found + 1]
+            search_articles(queryset, corrected, language, languages).values_list("pk", flat=True)[
+                : found + 1
+            ]
         )
         if len(results) > found:
             # The vocabulary is folded: offer each word as the first match writes it.

@@ -518,6 +518,15 @@ def live_parts(question, first, after):
     return live
 
 
+def languages():
+    """The codes of the languages of the articles the table counts (published, whatever
+    their date: a scheduled story's language too), sorted: a list."""
+    from .models import ArchiveCount
+
+    rows = ArchiveCount.objects.filter(kind="all", total__gt=0)
+    return sorted(set(rows.values_list("language", flat=True)))
+
+
 def language_month_counts(question, queryset):
     """[(first day of month, language code, count)], oldest first, as
     facets.language_month_counts(queryset) gives them, where `queryset` is exactly the

@@ -245,6 +245,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
                     language,
                     found=self.summary.count,
                     params=canonical_query(self.request.GET, self.query_parameters),
+                    languages=archive_cache.languages_in_use(),
                 )
         return context
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -482,3 +483,29 @@ def test_searching_every_language_keeps_the_newest_matches_of_all_languages(monk
         make_article(headline, body="A zeolite quarry.", language=language, published_at=at(when))
     assert found("zeolite") == ["Zeolite 2021", "Zeolite 2022", "Zeolite 2023"]
     assert found("zeolite", "en") == ["Zeolite 2019", "Zeolite 2021"]
+
+
+@on_postgresql
+def test_searching_every_language_reads_only_the_configurations_the_archive_needs(client):
+    # An English-only archive: no Arabic or Kurdish configuration is searched, and no
+    # branch excludes languages by name (the planner reads every match for one).
+    make_article("Zeolite quarry reopens", body="A zeolite quarry.", language="en")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/?q=zeolite&language=all")
+    assert response.status_code == 200
+    assert "Zeolite quarry reopens" in response.content.decode()
+    searches = [q["sql"] for q in queries.captured_queries if "tsquery(" in q["sql"]]
+    assert searches
+    for sql in searches:
+        assert "'arabic'" not in sql and "'kurdish'" not in sql
+        assert 'NOT ("articles_article"."language" IN' not in sql
+
+
+@on_postgresql
+def test_searching_every_language_finds_a_language_not_in_the_settings(client):
+    # Data older than the settings: a Persian story, searched under `simple`.
+    make_article("Zeolite in Persian copy", body="A zeolite quarry.", language="fa")
+    make_article(ARABIC, language="ar")
+    response = client.get("/articles/?q=zeolite&language=all")
+    assert "Zeolite in Persian copy" in response.content.decode()
+    assert found("zeolite") == ["Zeolite in Persian copy"]

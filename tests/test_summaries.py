@@ -229,6 +229,16 @@ def test_a_scheduled_story_is_counted_once_it_falls_due(archive, monkeypatch):
     assert_reads_are_exact()
 
 
+def test_languages_are_those_of_published_articles_scheduled_too():
+    make_article("Today", language="en")
+    make_article("Later", language="ar", published_at=timezone.now() + datetime.timedelta(days=3))
+    make_article("Draft", language="kmr", status=Article.Status.DRAFT)
+    withdrawn = make_article("Withdrawn", language="ckb")
+    withdrawn.status = Article.Status.WITHDRAWN
+    withdrawn.save()
+    assert summaries.languages() == ["ar", "en"]
+
+
 def test_moving_a_place_counts_its_old_and_new_surroundings_again(archive):
     erbil = region("erbil")
     nineveh = region("nineveh")
