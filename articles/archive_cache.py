@@ -88,6 +88,18 @@ request_started.connect(_start_memo, dispatch_uid="archive_version_memo_start")
 request_finished.connect(_end_memo, dispatch_uid="archive_version_memo_end")
 
 
+def once_per_request(key, compute):
+    """compute(), computed once in a request for `key` (a hashable tuple) and kept in the
+    request's memory only, never shared; outside a request, computed every time. For
+    what several parts of one page read alike (a search's matching rows)."""
+    memo = _request_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 _compiled_version_queries = {}
 
 

@@ -81,6 +81,8 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .archive_cache import once_per_request
+
 # Language code -> PostgreSQL text search configuration. Migration 0015's SQL function
 # newsroom_search_config() holds the same map (tests check that they agree).
 SEARCH_CONFIGS = {"en": "english", "ar": "arabic", "ckb": "kurdish", "kmr": "kurdish"}
@@ -434,20 +436,33 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
     transaction or savepoint of its own), and its only conditions are on the vectors, so a
     bitmap scan of the rum index is the one plan left. The read changes nothing, so its
     transaction or savepoint is rolled back, which undoes the settings whether it ran, failed
-    or ran inside a caller's transaction (where a released savepoint would keep them)."""
+    or ran inside a caller's transaction (where a released savepoint would keep them).
+    A request reads the same rows once (archive_cache.once_per_request): a search and its
+    language facet's search of every language read them alike."""
     matches = queryset.filter(rows & vector_matches)
     newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
     if phrase:
         using = newest.db
         vectors = queryset.model._base_manager.using(using).filter(vector_matches)
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            found = list(vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ])
-            transaction.set_rollback(True, using=using)
+        read = vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ]
+        sql, params = read.query.sql_with_params()
+        found = once_per_request(
+            ("phrase rows", using, sql, tuple(params)), lambda: rows_from_the_index(read)
+        )
         if len(found) < PHRASE_MATCHES_READ:
             newest = newest.filter(pk__in=found)
     return list(newest[:SEARCH_CANDIDATES])
+
+
+def rows_from_the_index(read):
+    """list(read), a query whose only conditions are on the vectors, run with index and
+    sequential scans off: read from the rum index alone (see newest_matches_of)."""
+    with transaction.atomic(using=read.db), connections[read.db].cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        found = list(read)
+        transaction.set_rollback(True, using=read.db)
+    return found
 
 
 def is_phrase_search(terms):
