@@ -363,7 +363,8 @@ class ArticleFilter(django_filters.FilterSet):
     def search(queryset, query, language):
         """search_articles(), where every language is those of the public archive
         (archive_cache.languages_in_use): no configuration its articles do not need."""
-        return search_articles(queryset, query, language, languages_in_use())
+        languages = languages_in_use() if language is None and query else None
+        return search_articles(queryset, query, language, languages)
 
     def without_search(self):
         """The result of every filter but the search: what "did you mean" searches."""

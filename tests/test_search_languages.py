@@ -509,3 +509,14 @@ def test_searching_every_language_finds_a_language_not_in_the_settings(client):
     response = client.get("/articles/?q=zeolite&language=all")
     assert "Zeolite in Persian copy" in response.content.decode()
     assert found("zeolite") == ["Zeolite in Persian copy"]
+
+
+def test_a_list_without_a_search_does_not_ask_the_archives_languages(client, monkeypatch):
+    make_article(ENGLISH, language="en")
+
+    def asked():
+        raise AssertionError("a list without a search asked for the languages")
+
+    monkeypatch.setattr("articles.filters.languages_in_use", asked)
+    assert client.get("/articles/?language=all").status_code == 200
+    assert client.get("/articles/").status_code == 200
