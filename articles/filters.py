@@ -344,14 +344,17 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset, *, every_language=False, search=True):
         # Search last: it keeps the newest matches of everything the other filters chose,
         # parsed in the language searched (each article's own for every language).
+        # A search of one language keeps that language's rows itself, as its search of
+        # every language does for each: the two ask alike (search.newest_matches_of).
+        query = self.form.cleaned_data.get("q")
         for name, value in self.form.cleaned_data.items():
-            if name == "q" or (every_language and name == "language"):
+            if name == "q" or (name == "language" and (every_language or (search and query))):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         if not search:
             return queryset
         language = None if every_language else self.search_language
-        return self.search(queryset, self.form.cleaned_data.get("q"), language)
+        return self.search(queryset, query, language)
 
     @property
     def search_language(self):

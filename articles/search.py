@@ -355,7 +355,7 @@ def configs_searched(language, languages=None):
     settings.LANGUAGES and any other under `simple`, excluded by name: a branch the
     planner serves only by reading every match of the query (docs/performance.md)."""
     if language is not None:
-        return {search_config(language): Q(language=language)}
+        return {search_config(language): Q(language__in=[language])}
     codes = [code for code, name in settings.LANGUAGES] if languages is None else languages
     by_config = {}
     for code in codes:
@@ -437,21 +437,25 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
     bitmap scan of the rum index is the one plan left. The read changes nothing, so its
     transaction or savepoint is rolled back, which undoes the settings whether it ran, failed
     or ran inside a caller's transaction (where a released savepoint would keep them).
-    A request reads the same rows once (archive_cache.once_per_request): a search and its
-    language facet's search of every language read them alike."""
+    A request runs the same search once (archive_cache.once_per_request): a search of one
+    language and its language facet's search of every language ask alike for that
+    language's matches (ArticleFilter.filter_queryset)."""
     matches = queryset.filter(rows & vector_matches)
     newest = matches.order_by("-published_at", "-pk").values_list("published_at", "pk")
-    if phrase:
-        using = newest.db
-        vectors = queryset.model._base_manager.using(using).filter(vector_matches)
-        read = vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ]
-        sql, params = read.query.sql_with_params()
-        found = once_per_request(
-            ("phrase rows", using, sql, tuple(params)), lambda: rows_from_the_index(read)
-        )
-        if len(found) < PHRASE_MATCHES_READ:
-            newest = newest.filter(pk__in=found)
-    return list(newest[:SEARCH_CANDIDATES])
+    sql, params = newest.query.sql_with_params()
+
+    def read():
+        found = newest
+        if phrase:
+            vectors = queryset.model._base_manager.using(newest.db).filter(vector_matches)
+            rows = rows_from_the_index(
+                vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ]
+            )
+            if len(rows) < PHRASE_MATCHES_READ:
+                found = newest.filter(pk__in=rows)
+        return list(found[:SEARCH_CANDIDATES])
+
+    return once_per_request(("newest matches", newest.db, sql, tuple(params), phrase), read)
 
 
 def rows_from_the_index(read):

@@ -15,6 +15,7 @@ from articles.models import Article
 from articles.search import (
     FOLDED_LETTERS,
     REMOVED_CHARACTERS,
+    SEARCH_CANDIDATES,
     SEARCH_CONFIGS,
     attach_snippets,
     did_you_mean,
@@ -520,3 +521,22 @@ def test_a_list_without_a_search_does_not_ask_the_archives_languages(client, mon
     monkeypatch.setattr("articles.filters.languages_in_use", asked)
     assert client.get("/articles/?language=all").status_code == 200
     assert client.get("/articles/").status_code == 200
+
+
+@on_postgresql
+def test_a_search_and_its_language_facet_ask_for_the_editions_matches_once(client):
+    # The edition's search and the English branch of the language facet's search of
+    # every language are one statement, run once a request.
+    make_article("Zeolite quarry reopens", body="A zeolite quarry.", language="en")
+    make_article(ARABIC, body="زيوليت", language="ar")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/?q=zeolite")
+    assert "Zeolite quarry reopens" in response.content.decode()
+    searches = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "tsquery(" in q["sql"] and f"LIMIT {SEARCH_CANDIDATES}" in q["sql"]
+    ]
+    # English (the page's and the facet's) and Arabic (the facet's).
+    assert len(searches) == 2
+    assert sum("'english'" in sql for sql in searches) == 1
