@@ -455,7 +455,7 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
                 found = newest.filter(pk__in=rows)
         return list(found[:SEARCH_CANDIDATES])
 
-    return once_per_request(("newest matches", newest.db, sql, tuple(params), phrase), read)
+    return once_per_request(("newest matches", newest.db, sql, repr(params), phrase), read)
 
 
 def rows_from_the_index(read):
