@@ -16,7 +16,8 @@ The database is warm: each URL is first rendered in this process (with the same 
 to count its SQL queries, which also brings its rows into PostgreSQL's buffers; then a new
 gunicorn (2 workers, DEBUG=0, per-process caches empty, REDIS_URL unset) serves each URL
 once, sequentially from one client on loopback, and that time is what is reported: p50,
-p95 and max per kind, with the queries per page (median and max) and the issue's target.
+p95 and max per kind, with the queries per page (median and max) and the issue's target;
+the JSON also lists every URL with its time and queries, slowest first.
 
 Read-only: it never writes to the database and never migrates it, so it may run against
 an archive another process is still using (pass its URL). Exits 1 if a page did not
@@ -280,18 +281,22 @@ def main():
             for url in shared:
                 fetch(server.BASE + url)
         for kind in kinds:
-            times = []
+            times = {}
             for url in urls[kind]:
                 try:
                     seconds, _ = fetch(server.BASE + url)
                 except OSError as error:
                     failures.append((url, str(error)))
                     continue
-                times.append(seconds * 1000)
+                times[url] = seconds * 1000
             if not times:
                 continue
-            row = summarize(times, [queries[url] for url in urls[kind]], KINDS[kind])
-            row["urls"] = urls[kind][:5]
+            row = summarize(list(times.values()), [queries[url] for url in urls[kind]], KINDS[kind])
+            # Every URL with its time and queries, slowest first: what to EXPLAIN next.
+            row["urls"] = [
+                {"url": url, "ms": round(ms, 1), "queries": queries[url]}
+                for url, ms in sorted(times.items(), key=lambda item: -item[1])
+            ]
             results[kind] = row
             print(
                 f"{kind:15} p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  "
