@@ -420,6 +420,10 @@ def implied_by_every_branch(configs, terms, term_config):
 # in the whole archive; more, and its words are common together, so that the newest
 # matches are near the top of the date index, where the planner's own plan finds them.
 PHRASE_MATCHES_READ = 20_000
+# Before that read, a phrase is looked for among this many of the newest rows it could
+# match: a common one (or a place whose names include a common word) has its newest
+# SEARCH_CANDIDATES matches there, and its positions need not be read from the index.
+PHRASE_ROWS_WALKED = 2_000
 
 
 def newest_matches_of(queryset, rows, vector_matches, phrase=False):
@@ -427,8 +431,10 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
     `rows` (a Q: a configuration's languages) matching `vector_matches` (a Q over the
     stored vectors), as order_by("-published_at", "-pk") gives them.
 
-    With `phrase` (the query has a term of several adjacent words), the rows whose vectors
-    match are first read from the rum index alone (migration 0020), which checks the
+    With `phrase` (the query has a term of several adjacent words), the newest
+    PHRASE_ROWS_WALKED rows are looked at first: if SEARCH_CANDIDATES of them match, they
+    are the newest matches. Otherwise the rows whose vectors match are read from the rum
+    index alone (migration 0020), which checks the
     words' positions itself: the planner takes a phrase to match as many rows as its words
     together (it keeps no statistics of word pairs), and so would walk the date index
     testing each row's vector, most of them in vain (docs/performance.md, "Search from rum
@@ -447,12 +453,18 @@ def newest_matches_of(queryset, rows, vector_matches, phrase=False):
     def read():
         found = newest
         if phrase:
+            latest = queryset.filter(rows).order_by("-published_at", "-pk")
+            walked = list(
+                newest.filter(pk__in=latest.values("pk")[:PHRASE_ROWS_WALKED])[:SEARCH_CANDIDATES]
+            )
+            if len(walked) == SEARCH_CANDIDATES:
+                return walked
             vectors = queryset.model._base_manager.using(newest.db).filter(vector_matches)
-            rows = rows_from_the_index(
+            indexed = rows_from_the_index(
                 vectors.order_by().values_list("pk", flat=True)[:PHRASE_MATCHES_READ]
             )
-            if len(rows) < PHRASE_MATCHES_READ:
-                found = newest.filter(pk__in=rows)
+            if len(indexed) < PHRASE_MATCHES_READ:
+                found = newest.filter(pk__in=indexed)
         return list(found[:SEARCH_CANDIDATES])
 
     return once_per_request(("newest matches", newest.db, sql, repr(params), phrase), read)

@@ -4,6 +4,7 @@ language), and snippets cut from a bounded part of the text, the same as from th
 PostgreSQL only: SQLite has its own search; CI runs these on PostgreSQL."""
 
 import random
+import re
 
 import pytest
 from django.db import DataError, connection, transaction
@@ -13,6 +14,7 @@ from articles.generator import generate
 from articles.models import Article
 from articles.search import (
     PHRASE_MATCHES_READ,
+    PHRASE_ROWS_WALKED,
     SEARCH_CANDIDATES,
     WORD_RE,
     attach_snippets,
@@ -93,11 +95,40 @@ def test_a_phrase_is_found_from_the_rum_index_not_row_by_row():
     # The rows matching the phrase, from the positions in the rum index alone...
     (read,) = [plan for plan in phrase_plans if f"LIMIT {PHRASE_MATCHES_READ}" in plan]
     assert "Bitmap Index Scan on article_search_rum" in read, read
-    # ...and no statement walks the table or the date and language indexes testing rows.
+    # ...and, but for the look at the newest PHRASE_ROWS_WALKED rows (two matches there:
+    # not enough), no statement walks the table or the date and language indexes
+    # testing rows.
+    bounded = [p for p in phrase_plans if re.search(rf"LIMIT {PHRASE_ROWS_WALKED}\b", p)]
+    assert len(bounded) == 1
     for plan in phrase_plans:
+        if plan in bounded:
+            continue
         assert "Seq Scan" not in plan, plan
         for index in WALKED:
             assert index not in plan, plan
+
+
+def test_a_common_phrase_is_found_among_the_newest_rows_without_reading_the_index(
+    client, monkeypatch
+):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    for n in range(6):
+        make_article(f"Crossing {n}", body="The border crossing reopened.", language="en")
+    make_article("Apart", body="The border was shut; the crossing too.", language="en")
+    newest = list(
+        Article.objects.published()
+        .filter(headline__startswith="Crossing")
+        .order_by("-published_at", "-pk")[:3]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        headlines = found('"border crossing"', "en")
+    assert sorted(headlines) == sorted(a.headline for a in newest)
+    assert not [q for q in queries.captured_queries if "enable_indexscan" in q["sql"]]
+    # Fewer matches among them than a page keeps: the index is read, the result the same.
+    monkeypatch.setattr("articles.search.PHRASE_ROWS_WALKED", 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(found('"border crossing"', "en")) == sorted(headlines)
+    assert [q for q in queries.captured_queries if "enable_indexscan" in q["sql"]]
 
 
 def planner_settings():
